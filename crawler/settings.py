@@ -1,0 +1,52 @@
+"""Scrapy settings for Pantau: polite, offline-safe defaults.
+
+Every value here can only be made gentler per source (see ``sources.toml``).
+"""
+
+BOT_NAME = "pantau"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Operators set PANTAU_CONTACT_URL (or pass -s CONTACT_URL=...) so site owners can reach them.
+CONTACT_URL = "https://github.com/pantau-id/pantau"
+USER_AGENT = f"Pantau/0.1 (+{CONTACT_URL}; public-service news monitoring)"
+
+ROBOTSTXT_OBEY = True
+# Protego is Scrapy's default parser; named here so the choice is explicit.
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOAD_TIMEOUT = 30
+# News pages are < 1 MB; anything far larger is an error page, a file or an attack.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+# News needs no session; disabling cookies also keeps Scrapy's cookie middleware (the only
+# user of tldextract) from ever fetching the public-suffix list over the network.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Scrapy's remote-control server: never listen for commands.
+REMOTE_CONTROL_ENABLED = False
+# Keep 4xx/5xx responses reaching the spider so they are recorded with a reason.
+HTTPERROR_ALLOW_ALL = True
+
+DOWNLOADER_MIDDLEWARES = {
+    # Drops any request (also a redirect target) outside the source's host:port set.
+    "crawler.middlewares.StayOnSourceMiddleware": 50,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
