@@ -277,7 +277,9 @@ CARD_BEGIN = "<!-- training:begin (written by `pantau train`) -->"
 CARD_END = "<!-- training:end -->"
 
 
-def write_training_card(card: Path, result: TrainResult, cfg: TrainConfig, now: dt.datetime) -> None:
+def write_training_card(
+    card: Path, result: TrainResult, cfg: TrainConfig, now: dt.datetime
+) -> None:
     """Replace the generated training section of MODEL_CARD.md (the rest is hand-written)."""
     v = library_versions()
     lines = [

@@ -34,7 +34,9 @@ TOPICS: tuple[str, ...] = ("kerja_sama", "pungli", "digitalisasi")
 #: Bump when the layout of the saved file (header keys, pipeline step names) changes.
 MODEL_FORMAT = 1
 HEADER_NAME = "pantau_model.json"
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "artifacts" / "topic_model.skops"
+DEFAULT_MODEL_PATH = (
+    Path(__file__).resolve().parents[1] / "models" / "artifacts" / "topic_model.skops"
+)
 EVIDENCE_TOP_K = 5
 
 #: Types skops may rebuild besides its built-in safe list. Listed explicitly (never
@@ -174,7 +176,9 @@ def linear_weights(pipe: Pipeline) -> tuple[np.ndarray, np.ndarray]:
     The calibrated classifiers use ``ensemble=False``: one logistic regression per topic fitted
     on all training data, whose coefficients explain the (monotone) calibrated score.
     """
-    names = np.array([n.split("__", 1)[-1] for n in pipe[:-1].get_feature_names_out()], dtype=object)
+    names = np.array(
+        [n.split("__", 1)[-1] for n in pipe[:-1].get_feature_names_out()], dtype=object
+    )
     ovr = pipe[-1]
     coef = np.zeros((len(ovr.estimators_), len(names)))
     for j, est in enumerate(ovr.estimators_):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import ROOT, pantau
+from _cli import ROOT, pantau
 
 SUPPORT = Path(__file__).parent / "support"
 

@@ -58,15 +58,12 @@ EXAMPLE_QUERIES = [
 
 def setup_logging(verbose: bool) -> None:
     """Human-readable logs on stderr; stdout stays for data."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(message)s",
-        handlers=[RichHandler(console=err, show_path=False, rich_tracebacks=False)],
-        force=True,
-    )
-    logging.getLogger("pantau").setLevel(logging.INFO)
-    # Scrapy logs through the root logger; keep its per-request chatter out unless asked.
-    logging.getLogger("scrapy").setLevel(logging.INFO if verbose else logging.WARNING)
+    handler = RichHandler(console=err, show_path=False, rich_tracebacks=False)
+    if not verbose:
+        # Scrapy logs through the root logger and resets its own levels when a crawl
+        # starts; filter at the handler so only Pantau's lines and real warnings show.
+        handler.addFilter(lambda r: r.name.startswith("pantau") or r.levelno >= logging.WARNING)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[handler], force=True)
 
 
 def _db(path: Path | None) -> Path:
@@ -153,7 +150,7 @@ def demo(
         f"\nThe database is {db}. Try it with DuckDB's Python API or CLI (read-only while a job runs):"
     )
     for title, sql in EXAMPLE_QUERIES:
-        out.print(f"\n-- {title}\n{sql}", highlight=False, markup=False)
+        print(f"\n-- {title}\n{sql}")
     raise typer.Exit(code)
 
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-from pipeline.classify import load_model
+from urllib.parse import urlsplit, urlunsplit
 
 from crawler.runner import CrawlJob, CrawlResult, run_crawl
-from crawler.sources import Source
+from crawler.sources import Source, load_sources
 from pipeline import store
+from pipeline.classify import load_model
 from pipeline.extract import EXTRACTOR_VERSION, extract
 
 logger = logging.getLogger("pantau")
@@ -220,6 +220,15 @@ def _judge(
             )
 
 
+def _rebase(url: str, old: str, new: str) -> str:
+    """``url`` on base ``old`` moved to base ``new`` (scheme and host[:port] only)."""
+    o, n = urlsplit(old), urlsplit(new)
+    u = urlsplit(url)
+    if (u.scheme, u.netloc.lower()) != (o.scheme, o.netloc.lower()):
+        return url
+    return urlunsplit((n.scheme, n.netloc, u.path, u.query, u.fragment))
+
+
 def run_sources(
     sources: Iterable[Source],
     db: str | Path,
@@ -241,13 +250,18 @@ def run_sources(
         store.DatabaseLockedError: When the database stayed locked past ``wait_seconds``.
     """
     sources = list(sources)
+    # A source crawled through a mirror or replica (--base-url) holds the same articles as
+    # the live site: store them under the site's own URLs, so article ids stay stable
+    # whatever mirror (or free port) a run used, and a rerun finds them already known.
+    registry = load_sources()
+    home = {s.id: registry[s.id].base_url if s.id in registry else s.base_url for s in sources}
     store.upsert_sources(
         db,
         [
             {
                 "id": s.id,
                 "name": s.name,
-                "base_url": s.base_url,
+                "base_url": home[s.id],
                 "province": s.province,
                 "region": s.region,
                 "enabled": s.enabled,
@@ -273,12 +287,26 @@ def run_sources(
             report[sid].new_articles += new
             report[sid].changed_articles += changed
 
+    mirrors = {s.id: s.base_url for s in sources if s.base_url != home[s.id]}
+
     def on_item(item: dict[str, Any]) -> None:
+        if item["source"] in mirrors:
+            for key in ("url", "canonical_url"):
+                if item.get(key):
+                    item[key] = _rebase(item[key], mirrors[item["source"]], home[item["source"]])
         buffer.append(item)
         if len(buffer) >= batch_size:
             flush()
 
-    jobs = [CrawlJob(source=s, known_urls=set(states[s.id].get("known_urls", ()))) for s in sources]
+    jobs = [
+        CrawlJob(
+            source=s,
+            known_urls={
+                _rebase(u, home[s.id], s.base_url) for u in states[s.id].get("known_urls", ())
+            },
+        )
+        for s in sources
+    ]
     crawls = run_crawl(jobs, on_item, settings=settings)
     flush()
     elapsed = time.monotonic() - started
