@@ -6,16 +6,21 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
-from crawler.sources import Source, SourceConfigError, load_sources
-from pipeline import store
-from pipeline.cli import jobs
+from pipeline.cli.codes import EXIT_DB_LOCKED, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from crawler.sources import Source
+    from pipeline.cli.jobs import SourceReport
+
+# Heavy modules (Scrapy, scikit-learn, DuckDB) are imported inside the commands so that
+# `pantau --help` and shell completion stay fast.
 
 err = Console(stderr=True)
 out = Console()
@@ -67,10 +72,12 @@ def setup_logging(verbose: bool) -> None:
 
 
 def _db(path: Path | None) -> Path:
+    from pipeline import store
+
     return path if path is not None else store.default_db_path()
 
 
-def _print_reports(reports: list[jobs.SourceReport]) -> None:
+def _print_reports(reports: list[SourceReport]) -> None:
     table = Table(title="Crawl summary", show_lines=False)
     for col in ("source", "status", "requests", "pages", "new", "changed", "errors", "message"):
         table.add_column(
@@ -100,17 +107,22 @@ def _print_reports(reports: list[jobs.SourceReport]) -> None:
 
 
 def _run(sources: list[Source], db: Path, wait: float, settings: dict | None = None) -> int:
+    from pipeline import store
+    from pipeline.cli import jobs
+
     try:
         reports = jobs.run_sources(sources, db, settings=settings, wait_seconds=wait)
     except store.DatabaseLockedError as exc:
         err.print(f"[bold red]database locked:[/] {exc}")
-        return jobs.EXIT_DB_LOCKED
+        return EXIT_DB_LOCKED
     _print_reports(reports)
     return jobs.exit_code(reports)
 
 
 def print_stats(db: Path) -> dict:
     """Print counts by source, topic and month; return them."""
+    from pipeline import store
+
     data = store.stats(db)
     for key, title in (("by_source", "source"), ("by_topic", "topic"), ("by_month", "month")):
         table = Table(title=f"Articles by {title}")
@@ -135,6 +147,8 @@ def demo(
 
     Example: pantau demo --db data/demo.duckdb
     """
+    from crawler.sources import load_sources
+    from pipeline.cli import jobs
     from pipeline.demo.server import serve_demo_sites
 
     setup_logging(verbose)
@@ -166,6 +180,8 @@ def run(
 
     Example: pantau run --db /srv/pantau/pantau.duckdb
     """
+    from crawler.sources import load_sources
+
     setup_logging(verbose)
     sources = [s for s in load_sources().values() if s.enabled]
     raise typer.Exit(_run(sources, _db(db), wait))
@@ -187,20 +203,22 @@ def crawl(
 
     Example: pantau crawl --source mmckalteng --base-url http://127.0.0.1:8000
     """
+    from crawler.sources import SourceConfigError, load_sources
+
     setup_logging(verbose)
     registry = load_sources()
     unknown = [s for s in source if s not in registry]
     if unknown:
         err.print(f"[red]unknown source(s): {', '.join(unknown)}[/]; see `pantau sources`")
-        raise typer.Exit(jobs.EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE)
     if base_url and len(source) != 1:
         err.print("[red]--base-url needs exactly one --source[/]")
-        raise typer.Exit(jobs.EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE)
     try:
         sources = [registry[s].with_base_url(base_url) if base_url else registry[s] for s in source]
     except SourceConfigError as exc:
         err.print(f"[red]{exc}[/]")
-        raise typer.Exit(jobs.EXIT_USAGE) from None
+        raise typer.Exit(EXIT_USAGE) from None
     raise typer.Exit(_run(sources, _db(db), wait))
 
 
@@ -212,6 +230,9 @@ def sources(
 
     Example: pantau sources --db data/demo.duckdb
     """
+    from crawler.sources import load_sources
+    from pipeline import store
+
     registry = load_sources()
     path = _db(db)
     counts = dict(store.stats(path)["by_source"]) if path.exists() else {}
@@ -267,7 +288,9 @@ def classify(
 
     Example: echo '{"id": 1, "title": "OTT KPK", "text": "..."}' | pantau classify --jsonl -
     """
+    from pipeline import store
     from pipeline.classify import load_model
+    from pipeline.cli import jobs
 
     model = load_model()
     if relabel:
@@ -288,7 +311,7 @@ def classify(
         return
     if jsonl is None:
         err.print("[red]give --jsonl FILE (or - for stdin), or --db PATH --relabel[/]")
-        raise typer.Exit(jobs.EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE)
     stream = sys.stdin if jsonl == "-" else open(jsonl, encoding="utf-8")  # noqa: SIM115
     bad = 0
     with stream:
@@ -324,7 +347,7 @@ def classify(
                 )
             )
     if bad:
-        raise typer.Exit(jobs.EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE)
 
 
 def stats(db: DbOption = None) -> None:
@@ -335,7 +358,7 @@ def stats(db: DbOption = None) -> None:
     path = _db(db)
     if not path.exists():
         err.print(f"[red]no database at {path}[/]; run `pantau demo` or `pantau run` first")
-        raise typer.Exit(jobs.EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE)
     print_stats(path)
 
 

@@ -23,15 +23,11 @@ from crawler.runner import CrawlJob, CrawlResult, run_crawl
 from crawler.sources import Source, load_sources
 from pipeline import store
 from pipeline.classify import load_model
+from pipeline.cli.codes import EXIT_OK, EXIT_SOURCE_PROBLEM
 from pipeline.extract import EXTRACTOR_VERSION, extract
 
 logger = logging.getLogger("pantau")
 
-# Exit codes that cron (and the operator's mail) can tell apart.
-EXIT_OK = 0
-EXIT_SOURCE_PROBLEM = 1  # at least one source failed or was silent too long; the others ran
-EXIT_USAGE = 2  # bad arguments or configuration
-EXIT_DB_LOCKED = 3  # the database stayed locked by another process past the wait time
 
 # Settings for crawling replicas on 127.0.0.1: no politeness delays needed against ourselves.
 LOCAL_REPLICA_SETTINGS: dict[str, Any] = {
