@@ -13,7 +13,7 @@ from _cli import pantau
 
 from pipeline.demo.server import load_demo_articles
 
-COMMANDS = ["demo", "run", "crawl", "sources", "extract", "classify", "stats"]
+COMMANDS = ["demo", "run", "crawl", "sources", "extract", "classify", "reprocess", "stats"]
 
 
 def test_top_level_help_lists_commands() -> None:
@@ -153,3 +153,24 @@ def test_crawl_unknown_source_is_a_usage_error() -> None:
     proc = pantau("crawl", "--source", "nope")
     assert proc.returncode == 2
     assert "unknown source" in proc.stderr
+
+
+def test_reprocess_rebuilds_articles_from_raw_pages(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    query = "SELECT url, title, text FROM articles ORDER BY url"
+    with duckdb.connect(str(db)) as con:
+        before = con.execute(query).fetchall()
+        con.execute(
+            "DELETE FROM article_topics; DELETE FROM article_versions; DELETE FROM articles;"
+        )
+    proc = pantau("reprocess", "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert "new_articles=26" in proc.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(query).fetchall() == before
+        assert con.execute("SELECT count(*) FROM article_topics").fetchone()[0] == 3 * len(before)
+    # A second pass changes nothing.
+    proc = pantau("reprocess", "--db", str(db))
+    assert "new_articles" not in proc.stdout or "new_articles=0" in proc.stdout
+    assert "changed_articles" not in proc.stdout or "changed_articles=0" in proc.stdout

@@ -350,6 +350,29 @@ def classify(
         raise typer.Exit(EXIT_USAGE)
 
 
+def reprocess(db: DbOption = None, wait: WaitOption = 300.0) -> None:
+    """Re-extract and re-classify every stored raw page, without touching the network.
+
+    Use after upgrading the extractor or the model. Unchanged results add nothing; changed
+    text is stored as a new article version.
+
+    Example: pantau reprocess --db data/pantau.duckdb
+    """
+    from pipeline import store
+    from pipeline.cli import jobs
+
+    path = _db(db)
+    if not path.exists():
+        err.print(f"[red]no database at {path}[/]")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        totals = jobs.reprocess(path, wait_seconds=wait)
+    except store.DatabaseLockedError as exc:
+        err.print(f"[bold red]database locked:[/] {exc}")
+        raise typer.Exit(EXIT_DB_LOCKED) from None
+    print(" ".join(f"{k}={v}" for k, v in sorted(totals.items())))
+
+
 def stats(db: DbOption = None) -> None:
     """Counts of stored articles by source, topic and month.
 
@@ -364,5 +387,5 @@ def stats(db: DbOption = None) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
-    for fn in (demo, run, crawl, sources, classify, stats):
+    for fn in (demo, run, crawl, sources, classify, reprocess, stats):
         app.command()(fn)
