@@ -258,6 +258,7 @@ ROOT_REMOVALS: frozenset[str] = frozenset(
         "nali",  # dikenali → nali (kenal)
         "tika",  # bertikai → tika (tikai)
         "haj",  # berhaji → haj (haji)
+        "mungut",  # memungut → mungut (pungut)
     }
 )
 
@@ -279,12 +280,15 @@ STEM_OVERRIDES: dict[str, str] = {
     "memesan": "pesan",
     "memesannya": "pesan",
     "pemesan": "pesan",
+    "pemesanan": "pesan",
     "dikenali": "kenal",
+    "penyelidikan": "selidik",  # → lidi (broomstick)
     "temanya": "tema",
 }
 
 # Stems renamed to the token the phrase joiner produces, so one concept has one feature.
 CANONICAL: dict[str, str] = {
+    "antri": "antre",  # antrian/antrean (queue; a public-service complaint word)
     "kerjasama": "kerja_sama",
     "tandatangan": "tanda_tangan",
     "pungli": "pungutan_liar",
@@ -325,12 +329,12 @@ class StemEngine:
             return result + "i"
         # pe-/per-/ke- ... -an confix read as -kan (peternakan → terna, perpajakan → paja):
         # these prefixes form nouns with -an, never verbs with -kan, so the root ends in k.
+        # (ke-ter-...-an is nominal too: ketertarikan → tarik; di-/me-/ber- mean a verb.)
         if (
             ("kan", "DS") in removed
-            and any(t == "DP" for _, t in removed)
-            and all(p.startswith(("pe", "ke")) for p, t in removed if t == "DP")
+            and any(t == "DP" and p.startswith(("pe", "ke")) for p, t in removed)
+            and all(p.startswith(("pe", "ke", "ter")) for p, t in removed if t == "DP")
             and self.dictionary.contains(result + "k")
-            and (result + "kan") in word
         ):
             return result + "k"
         fragile = any(
