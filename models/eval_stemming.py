@@ -177,8 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return " ".join(textnorm.stem(t) for t in textnorm.tokenize(word))
 
     rows = [
-        score(name, pairs, baseline.stem, ours)
-        for name, pairs in load_sets(args.shared).items()
+        score(name, pairs, baseline.stem, ours) for name, pairs in load_sets(args.shared).items()
     ]
     print(render(rows, args.examples))
     return 0

@@ -284,6 +284,9 @@ STEM_OVERRIDES: dict[str, str] = {
     "dikenali": "kenal",
     "penyelidikan": "selidik",  # → lidi (broomstick)
     "temanya": "tema",
+    "pengecekan": "cek",  # → kece / kecek
+    "mengecek": "cek",
+    "dicek": "cek",
 }
 
 # Stems renamed to the token the phrase joiner produces, so one concept has one feature.

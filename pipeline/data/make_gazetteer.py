@@ -43,26 +43,24 @@ ABBREVIATIONS = HERE / "place_abbreviations.txt"
 STOPWORDS = HERE / "stopwords_id.txt"
 
 # Words that occur in many names but are ordinary vocabulary; they must stem normally.
-GENERIC = frozenset(
-    """
+_GENERIC = """
     kabupaten kota adm provinsi daerah khusus istimewa ibukota kepulauan pulau pulo utara
     selatan barat timur tengah tenggara barat daya laut darat hulu hilir ulu ilir sungai
     gunung pegunungan tanjung teluk danau batu tanah air baru lama raya jaya besar kecil
     kampung desa dusun pasar simpang muara kuala lubuk bukit padang lembah rawa pantai
     pesisir kali tiga dua satu empat lima enam tujuh delapan sembilan sepuluh seribu
-    """.split()
-)
+"""
+GENERIC = frozenset(_GENERIC.split())
 
 # Names of districts/regency seats that are also everyday derived words ("kisaran harga",
 # "lautan", "dataran tinggi"); protecting them would stop them stemming in ordinary text.
-COMMON_WORDS = frozenset(
-    """
+_COMMON_WORDS = """
     dataran lautan kisaran perhentian penanggalan serumpun kepenuhan pembuang sandaran
     tulangan pangkatan sabungan lunasi sereal salaman tempuran tambangan pelawan labuhan
     bendungan pagaran huluan hiliran uluan langkahan tangan-tangan pulau-pulau alang-alang
     singgahan penyinggahan sawahan tamanan
-    """.split()
-)
+"""
+COMMON_WORDS = frozenset(_COMMON_WORDS.split())
 
 # Kept even though news also uses them in lower case: "pangkalan" (Pangkalan Bun; the common
 # noun "pangkalan" = depot/base is a lexeme of its own, not "pangkal" = origin).
@@ -134,9 +132,7 @@ def build(corpus: Path | None) -> list[str]:
         return len(word) >= 3 and word not in GENERIC and word not in stop
 
     candidates = {
-        w
-        for w in major | district
-        if keep(w) and w not in COMMON_WORDS and stemmer.stem(w) != w
+        w for w in major | district if keep(w) and w not in COMMON_WORDS and stemmer.stem(w) != w
     }
     if corpus is not None:
         upper, lower = _capitalisation(corpus, candidates)
@@ -149,7 +145,9 @@ def build(corpus: Path | None) -> list[str]:
 def main() -> None:
     """Write ``gazetteer_id.txt`` next to this script."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--corpus", type=Path, default=None, help="JSONL corpus with a 'text' field")
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="JSONL corpus with a 'text' field"
+    )
     args = parser.parse_args()
     words = build(args.corpus)
     header = (
