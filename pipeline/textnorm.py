@@ -45,7 +45,15 @@ from Sastrawi.Stemmer.Context.Visitor.VisitorProvider import VisitorProvider
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-__all__ = ["PHRASES", "Normalizer", "normalize", "stem", "stem_cache_info", "tokenize"]
+__all__ = [
+    "PHRASES",
+    "Normalizer",
+    "explain",
+    "normalize",
+    "stem",
+    "stem_cache_info",
+    "tokenize",
+]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -157,6 +165,23 @@ def _phrase_index(phrases: Iterable[Phrase]) -> dict[str, list[tuple[tuple[str, 
 _PHRASE_INDEX = _phrase_index(PHRASES)
 
 
+def _join_spans(tokens: Sequence[str]) -> list[tuple[str, str]]:
+    """Greedy longest-match phrase joining, keeping the surface words of each output token."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        for words, phrase in _PHRASE_INDEX.get(tokens[i], ()):
+            k = len(words)
+            if tuple(tokens[i : i + k]) == words and not (i and tokens[i - 1] in phrase.not_after):
+                out.extend((" ".join(words), token) for token in phrase.output)
+                i += k
+                break
+        else:
+            out.append((tokens[i], tokens[i]))
+            i += 1
+    return out
+
+
 def join_phrases(tokens: Sequence[str]) -> list[str]:
     """Replace protected multi-word phrases by their joined tokens (greedy, longest match).
 
@@ -166,19 +191,7 @@ def join_phrases(tokens: Sequence[str]) -> list[str]:
     Returns:
         Tokens with phrases joined, e.g. ``["bekerja", "sama"]`` → ``["kerja_sama"]``.
     """
-    out: list[str] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        for words, phrase in _PHRASE_INDEX.get(tokens[i], ()):
-            k = len(words)
-            if tuple(tokens[i : i + k]) == words and not (i and tokens[i - 1] in phrase.not_after):
-                out.extend(phrase.output)
-                i += k
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
+    return [token for _, token in _join_spans(tokens)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -459,13 +472,36 @@ def normalize(text: str, *, keep_numbers: bool = False, stemming: bool = True) -
         Content tokens, e.g. ``"Pemkot menandatangani nota kesepahaman"`` →
         ``["pemkot", "tanda_tangan", "nota_kesepahaman"]``.
     """
+    return [
+        stem(token) if stemming else token
+        for _, token in _content_spans(text, keep_numbers=keep_numbers)
+    ]
+
+
+def _content_spans(text: str, *, keep_numbers: bool) -> list[tuple[str, str]]:
+    """(surface, token) pairs after phrase joining and stop-word/number filtering."""
     stop = stopwords()
-    out: list[str] = []
-    for token in join_phrases(tokenize(text)):
-        if token in stop or len(token) < 2 or (not keep_numbers and token.isdigit()):
-            continue
-        out.append(stem(token) if stemming else token)
-    return out
+    return [
+        (surface, token)
+        for surface, token in _join_spans(tokenize(text))
+        if token not in stop and len(token) >= 2 and (keep_numbers or not token.isdigit())
+    ]
+
+
+def explain(text: str, *, keep_numbers: bool = False) -> list[tuple[str, str]]:
+    """Pair each kept surface token (or joined phrase) with its normalised form.
+
+    Args:
+        text: Any Indonesian text.
+        keep_numbers: See :func:`normalize`.
+
+    Returns:
+        ``(surface, token)`` pairs in text order, e.g. ``("disepakati", "sepakat")``,
+        ``("bekerja sama", "kerja_sama")``.
+    """
+    return [
+        (surface, stem(token)) for surface, token in _content_spans(text, keep_numbers=keep_numbers)
+    ]
 
 
 class Normalizer:

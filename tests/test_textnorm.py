@@ -277,3 +277,28 @@ def test_stemming_accuracy_not_worse_than_sastrawi_on_ud() -> None:
         row = eval_stemming.score(name, sets[name], plain.stem, stem)
         assert row.ours_types > row.base_types, name
         assert len(row.fixed) > 2 * len(row.broken), name
+
+
+# --- CLI ----------------------------------------------------------------------------------
+
+
+def test_cli_normalize_explain() -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from pipeline.cli import textnorm as cli
+
+    app = typer.Typer()
+    cli.register(app)
+
+    @app.command("noop")  # a second command keeps typer in multi-command mode
+    def _noop() -> None: ...
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["normalize", "--explain", "Pemkab Pulpis menandatangani MoU"])
+    assert res.exit_code == 0, res.output
+    assert "menandatangani\ttanda_tangan" in res.output
+    assert "pulpis\tpulpis" in res.output
+    assert "mou\tnota_kesepahaman" in res.output
+    res = runner.invoke(app, ["normalize"], input="Kesepakatan disepakati\n")
+    assert res.output.strip() == "sepakat sepakat"
