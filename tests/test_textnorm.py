@@ -302,3 +302,15 @@ def test_cli_normalize_explain() -> None:
     assert "mou\tnota_kesepahaman" in res.output
     res = runner.invoke(app, ["normalize"], input="Kesepakatan disepakati\n")
     assert res.output.strip() == "sepakat sepakat"
+
+
+def test_normalizer_skops_roundtrip() -> None:
+    import skops.io as sio
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer=Normalizer()).fit(["kerja sama disepakati", "pungutan liar"])
+    blob = sio.dumps(vec)
+    assert sio.get_untrusted_types(data=blob) == ["pipeline.textnorm.Normalizer"]
+    loaded = sio.loads(blob, trusted=["pipeline.textnorm.Normalizer"])
+    assert loaded.analyzer == Normalizer()
+    assert (loaded.transform(["bekerja sama"]) != vec.transform(["bekerja sama"])).nnz == 0
