@@ -279,6 +279,8 @@ ROOT_REMOVALS: frozenset[str] = frozenset(
         "tika",  # bertikai → tika (tikai)
         "haj",  # berhaji → haj (haji)
         "mungut",  # memungut → mungut (pungut)
+        "rang",  # dikurangi, diterangi, memerangi → rang (kurang, terang, perang)
+        "merang",  # memerangi → merang (perang)
     }
 )
 
@@ -307,6 +309,33 @@ STEM_OVERRIDES: dict[str, str] = {
     "pengecekan": "cek",  # → kece / kecek
     "mengecek": "cek",
     "dicek": "cek",
+    "diminati": "minat",  # → mati (dead)
+    "meminati": "minat",
+    "ditemani": "teman",  # → tani
+    "sepekan": "pekan",  # → pek
+    "diketuai": "ketua",  # → tuai
+    "bersosialisasi": "sosialisasi",  # → sosial; the other forms already give sosialisasi
+    "beramai": "ramai",
+    "berkenalan": "kenal",
+    "menjelajahi": "jelajah",  # → jajah (colonise)
+    "mendiami": "diam",
+    "digemari": "gemar",
+    "peragaan": "raga",
+    "diperagakan": "raga",
+    "memperagakan": "raga",
+    "dikurasi": "kurasi",
+    "pengerukan": "keruk",
+    "berserakan": "serak",
+    # More bare -an nouns (see desakan above).
+    "ajakan": "ajak",
+    "kontrakan": "kontrak",
+    "tumpukan": "tumpuk",
+    "dadakan": "dadak",
+    "tandukan": "tanduk",
+    "petikan": "petik",
+    "lekukan": "lekuk",
+    "kutukan": "kutuk",
+    "tepukan": "tepuk",
 }
 
 # Stems renamed to the token the phrase joiner produces, so one concept has one feature.
