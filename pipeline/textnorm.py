@@ -103,7 +103,7 @@ PHRASES: tuple[Phrase, ...] = (
         ("kerja_sama",),
         (
             "kerja sama", "kerjasama", "kerja-sama", "bekerja sama", "bekerjasama",
-            "bekerja-sama", "berkerja sama", "berkerjasama", "kerja bareng",
+            "bekerja-sama", "berkerja sama", "berkerjasama",
         ),
     ),
     Phrase(("perjanjian_kerja_sama", "kerja_sama"), ("perjanjian kerja sama", "perjanjian kerjasama")),
@@ -552,6 +552,10 @@ class Normalizer:
         stemming: See :func:`normalize`.
     """
 
+    # Class-level defaults let pickles made before an option existed load with its default.
+    keep_numbers: bool = False
+    stemming: bool = True
+
     def __init__(self, keep_numbers: bool = False, stemming: bool = True) -> None:
         self.keep_numbers = keep_numbers
         self.stemming = stemming
@@ -564,7 +568,11 @@ class Normalizer:
         return f"Normalizer(keep_numbers={self.keep_numbers}, stemming={self.stemming})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Normalizer) and vars(self) == vars(other)
+        return (
+            isinstance(other, Normalizer)
+            and self.keep_numbers == other.keep_numbers
+            and self.stemming == other.stemming
+        )
 
     def __hash__(self) -> int:
         return hash((self.keep_numbers, self.stemming))
