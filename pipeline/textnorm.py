@@ -491,17 +491,6 @@ def tokenize(text: str) -> list[str]:
     Returns:
         Surface tokens, e.g. ``"Layanan e-KTP"`` → ``["layanan", "e-ktp"]``.
     """
-<<<<<<< HEAD
-    text = text.lower()
-    for phrase, joined in PHRASES.items():
-        text = text.replace(phrase, joined)
-    stop = _stopwords()
-    return [
-        stem(t)
-        for t in re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)*", text)
-        if t not in stop and len(t) > 1
-    ]
-=======
     text = unicodedata.normalize("NFKC", text).translate(HYPHENS)
     text = SPACED_HYPHEN_RE.sub(_join_spaced_hyphen, text).lower()
     return TOKEN_RE.findall(text)
@@ -587,4 +576,3 @@ class Normalizer:
 
     def __hash__(self) -> int:
         return hash((self.keep_numbers, self.stemming))
->>>>>>> textnorm
