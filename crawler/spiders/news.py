@@ -72,7 +72,8 @@ def classify_failure(failure: Any) -> tuple[str, str]:
     name = type(exc).__name__
     if isinstance(exc, IgnoreRequest):
         if "robots.txt" in message:
-            return "robots", message
+            # An unreachable robots.txt is transient (asked again next run); a rule is not.
+            return ("robots_unreachable" if "unreachable" in message else "robots"), message
         if message.startswith("offsite"):
             return "offsite", message
         if "redirections" in message:
