@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import random
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -110,9 +110,7 @@ class PantauRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         if not isinstance(exc, IgnoreRequest):
             self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        reason = (
-            f"{type(exc).__name__}: unreachable, complete disallow this run (RFC 9309 2.3.1.4)"
-        )
+        reason = f"{type(exc).__name__}: unreachable, complete disallow this run (RFC 9309 2.3.1.4)"
         self._decide(netloc, reason, logging.ERROR)
         deferred = self._parsers[netloc]
         rp = _DisallowAll(reason)

@@ -150,7 +150,9 @@ def run_crawl(
             # failure only; the other crawls keep running.
             logger.error("crawl of %s failed: %s", result.source_id, failure.getErrorMessage())
             result.finish_reason = f"failed: {failure.getErrorMessage()}"
-            result.errors_by_kind["spider_failed"] = result.errors_by_kind.get("spider_failed", 0) + 1
+            result.errors_by_kind["spider_failed"] = (
+                result.errors_by_kind.get("spider_failed", 0) + 1
+            )
             result.errors += 1
 
         deferred.addErrback(_failed)

@@ -136,10 +136,14 @@ def _parse(entry: dict[str, Any], index: int, default_delay: float) -> Source:
             try:
                 re.compile(step["follow"])
             except re.error as exc:
-                raise SourceConfigError(f"{where}: sitemap 'follow' is not a valid regex: {exc}") from exc
+                raise SourceConfigError(
+                    f"{where}: sitemap 'follow' is not a valid regex: {exc}"
+                ) from exc
         unknown = set(step) - {"kind", "path", "next", "follow"}
         if unknown:
-            raise SourceConfigError(f"{where}: unknown discovery keys {sorted(unknown)} in {step!r}")
+            raise SourceConfigError(
+                f"{where}: unknown discovery keys {sorted(unknown)} in {step!r}"
+            )
     article_re = re.compile(_require(entry, "article_pattern", str, where))
     for key, should in (("article_examples", True), ("non_article_examples", False)):
         examples = entry.get(key, [])

@@ -46,7 +46,16 @@ KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language", "lo
 # Error kinds after which retrying next run would not help; anything else (timeouts, 5xx, 429,
 # connection failures) makes the run "incomplete" so the next one walks all discovery again.
 PERMANENT_ERROR_KINDS = frozenset(
-    {"http_404", "http_410", "http_403", "robots", "offsite", "too_large", "redirect_loop", "not_article"}
+    {
+        "http_404",
+        "http_410",
+        "http_403",
+        "robots",
+        "offsite",
+        "too_large",
+        "redirect_loop",
+        "not_article",
+    }
 )
 
 
@@ -159,7 +168,9 @@ class NewsSpider(scrapy.Spider):
             return
         delay = max(settings.getfloat("DOWNLOAD_DELAY"), self.source.download_delay)
         settings.set("DOWNLOAD_DELAY", delay, priority="spider")
-        per_host = min(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), self.source.max_concurrency)
+        per_host = min(
+            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), self.source.max_concurrency
+        )
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", per_host, priority="spider")
         if (settings.getpriority("USER_AGENT") or 0) <= 20:  # project level: not set by hand
             settings.set("USER_AGENT", user_agent(settings.get("CONTACT_URL")), priority="spider")
@@ -482,7 +493,10 @@ class NewsSpider(scrapy.Spider):
     def http_error(self, response: Response, what: str) -> dict[str, Any]:
         """An error item for an HTTP error status (Scrapy's retries already spent)."""
         return self.error_item(
-            response.url, f"http_{response.status}", f"HTTP {response.status} on {what}", response.status
+            response.url,
+            f"http_{response.status}",
+            f"HTTP {response.status} on {what}",
+            response.status,
         )
 
     def on_error(self, failure: Any) -> Iterator[dict[str, Any]]:
@@ -510,8 +524,8 @@ def spider_class(name: str) -> type[NewsSpider]:
     """The spider class named ``name`` from ``crawler/spiders`` (``news`` is the generic one)."""
     if name == "news":
         return NewsSpider
-    from scrapy.spiderloader import SpiderLoader
     from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
 
     loader = SpiderLoader(Settings({"SPIDER_MODULES": ["crawler.spiders"]}))
     return loader.load(name)
