@@ -32,15 +32,23 @@ class StayOnSourceMiddleware:
     requests pass through downloader middlewares again, so this check covers them too.
     """
 
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StayOnSourceMiddleware:
+        return cls(crawler)
+
     def process_request(self, request: Request, spider: Spider | None = None) -> Any:
-        """Raise :class:`IgnoreRequest` for a request outside ``spider.allowed_netlocs``."""
+        """Raise :class:`IgnoreRequest` for a request outside the spider's ``allowed_netlocs``."""
+        # Scrapy 2.13+ no longer passes the spider to middlewares: take it from the crawler.
+        spider = spider or self.crawler.spider
         allowed: set[str] = getattr(spider, "allowed_netlocs", set())
         if not allowed:
             return None
         netloc = urlsplit(request.url).netloc.lower()
         if netloc not in allowed:
-            if spider is not None and getattr(spider, "crawler", None) is not None:
-                spider.crawler.stats.inc_value("pantau/offsite_dropped")
+            self.crawler.stats.inc_value("pantau/offsite_dropped")
             logger.info("offsite: not requesting %s (allowed: %s)", request.url, sorted(allowed))
             raise IgnoreRequest(f"offsite: {netloc} is not one of {sorted(allowed)}")
         return None

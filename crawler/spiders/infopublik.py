@@ -52,6 +52,11 @@ class InfoPublikSpider(NewsSpider):
         derived = max(self.known_ids, default=0)
         self.watermark = max(int(watermark or 0), derived)
 
+    def article_key(self, url: str) -> str:
+        """One article however linked: its id."""
+        aid = article_id(url)
+        return f"infopublik:{aid}" if aid is not None else super().article_key(url)
+
     def is_known(self, url: str) -> bool:
         """Known by canonical URL or, under any URL form, by article id."""
         aid = article_id(url)

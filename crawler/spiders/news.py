@@ -137,7 +137,8 @@ class NewsSpider(scrapy.Spider):
             canonical_url(k): v for k, v in (known_lastmod or {}).items()
         }
         self.caught_up = _truthy(caught_up)
-        self.seen_urls: set[str] = set()
+        self.seen_urls: set[str] = set()  # discovery pages requested this run
+        self.seen_articles: set[str] = set()  # article keys requested this run
         self._article_re = re.compile(src.article_pattern)
         self._listing_re = re.compile(src.listing_pattern)
         self.listing_pages = 0
@@ -195,6 +196,7 @@ class NewsSpider(scrapy.Spider):
                 callback=callback,
                 cb_kwargs={"step": index, "page": 1},
                 errback=self.on_error,
+                dont_filter=True,
                 meta={"pantau_role": "discovery"},
                 priority=10,
             )
@@ -239,6 +241,10 @@ class NewsSpider(scrapy.Spider):
             return False
         return bool(self._article_re.match(parts.path))
 
+    def article_key(self, url: str) -> str:
+        """What identifies an article within a run (canonical URL; subclasses may use an id)."""
+        return canonical_url(url)
+
     def is_known(self, url: str) -> bool:
         """Whether the caller already stored ``url`` (subclasses add id-based checks)."""
         return canonical_url(url) in self.known_urls
@@ -255,8 +261,8 @@ class NewsSpider(scrapy.Spider):
         stored with it; its item then carries ``refetch=True`` so the caller stores a version.
         """
         for url in urls:
-            key = canonical_url(url)
-            if key in self.seen_urls:
+            key = self.article_key(url)
+            if key in self.seen_articles:
                 continue
             lastmod = (lastmods or {}).get(url)
             refetch = False
@@ -265,15 +271,19 @@ class NewsSpider(scrapy.Spider):
                 if not (lastmod and stored and lastmod != stored):
                     continue
                 refetch = True
-            self.seen_urls.add(key)
+            self.seen_articles.add(key)
             self.step_new[step] = self.step_new.get(step, 0) + 1
             self.crawler.stats.inc_value("pantau/article_requests")
             if refetch:
                 self.crawler.stats.inc_value("pantau/article_refetches")
+            # dont_filter (here and on discovery requests): the spider dedupes by article key
+            # itself; Scrapy's dupefilter would silently drop a redirect back to an already
+            # requested URL, and the loop would leave no error record.
             yield scrapy.Request(
                 url,
                 callback=self.parse_article,
                 errback=self.on_error,
+                dont_filter=True,
                 meta={
                     "pantau_role": "article",
                     "pantau_lastmod": lastmod,
@@ -310,6 +320,7 @@ class NewsSpider(scrapy.Spider):
                 callback=self.parse_listing,
                 cb_kwargs={"step": step, "page": page + 1},
                 errback=self.on_error,
+                dont_filter=True,
                 meta={"pantau_role": "discovery"},
                 priority=10,
             )
@@ -396,6 +407,7 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_sitemap,
                     cb_kwargs={"step": step, "page": page + 1},
                     errback=self.on_error,
+                    dont_filter=True,
                     meta={"pantau_role": "discovery"},
                     priority=10,
                 )

@@ -638,6 +638,15 @@ def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A threading server that does not print a traceback when a client hangs up early."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return
+
+
 @dataclass
 class RunningSites:
     """Base URLs and request logs of the replicas being served."""
@@ -676,7 +685,7 @@ def serve_demo_sites(
         for site_id in families or DEMO_FAMILIES:
             cls = SITES[site_id]
             site = cls([a for a in articles if a.site == site_id])
-            server = ThreadingHTTPServer((host, 0), _handler(site))
+            server = _QuietServer((host, 0), _handler(site))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)
