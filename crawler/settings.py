@@ -69,3 +69,7 @@ DOWNLOADER_MIDDLEWARES = {
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# Scrapy 2.19 does not enforce CONCURRENT_REQUESTS_PER_DOMAIN when DOWNLOAD_DELAY is 0;
+# see crawler/downloader.py.
+DOWNLOADER = "crawler.downloader.PoliteDownloader"

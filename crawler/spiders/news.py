@@ -203,23 +203,32 @@ class NewsSpider(scrapy.Spider):
         ]
 
     async def start(self) -> AsyncIterator[Any]:
-        """The first entry point; all of them when the previous run did not complete."""
-        count = len(self.source.discovery) if not self.caught_up else 1
-        self._next_step = count
-        for index in range(count):
-            for request in self._step_requests(index):
-                yield request
+        """The most preferred entry point; the others follow from :meth:`_on_idle`."""
+        self._next_step = 1
+        for request in self._step_requests(0):
+            yield request
 
     def _on_idle(self, spider: scrapy.Spider) -> None:
-        """Fall back to the next entry point when the ones used so far found nothing new."""
+        """Start the next entry point once the current one is fully crawled, if needed.
+
+        Caught up: only when the entry points used so far found no article link, or a feed
+        was entirely new. Not caught up: always, so that every entry point is walked. Entry
+        points run one after another so that sitemap ``lastmod`` values are attached to the
+        articles before a feed or listing could request them without one.
+        """
         if spider is not self or self._next_step >= len(self.source.discovery):
             return
         found = sum(self.step_found.values())
-        if found and not self.step_overflow:
+        if self.caught_up and found and not self.step_overflow:
             return
         index = self._next_step
         self._next_step += 1
-        why = "feed may have overflowed" if self.step_overflow else "no article links found"
+        if not self.caught_up:
+            why = "previous run incomplete, walking every entry point"
+        elif self.step_overflow:
+            why = "feed may have overflowed"
+        else:
+            why = "no article links found"
         self.logger.info(
             "%s: %s; falling back to %s %s",
             self.source.id,
@@ -432,7 +441,7 @@ class NewsSpider(scrapy.Spider):
         if not self.is_article(response.url):
             # e.g. a deleted article redirecting to the home page: not an article to store.
             yield self.error_item(
-                response.url,
+                response.meta.get("redirect_urls", [response.url])[0],
                 "not_article",
                 f"article link ended on a non-article page {response.url}",
                 response.status,

@@ -208,6 +208,10 @@ class ReplicaSite:
         self.base = ""
         self.offsite_base = ""
         self.slow_seconds = 3.0
+        self.latency = 0.0  # seconds added to every answer (concurrency tests)
+        self.user_agents: set[str] = set()
+        self.inflight = 0
+        self.max_inflight = 0
         self.big_bytes = 3 * 1024 * 1024
         self._fault_hits: dict[str, int] = {}
 
@@ -617,9 +621,19 @@ def _handler(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             with site.lock:
                 site.log.append(self.path)
                 site.times.append((time.monotonic(), self.path))
+                site.user_agents.add(self.headers.get("User-Agent", ""))
+                site.inflight += 1
+                site.max_inflight = max(site.max_inflight, site.inflight)
+            try:
+                self._answer()
+            finally:
+                with site.lock:
+                    site.inflight -= 1
+
+        def _answer(self) -> None:
             reply = site.respond(site.route_key(self.path))
-            if reply.delay:
-                time.sleep(reply.delay)
+            if reply.delay or site.latency:
+                time.sleep(reply.delay + site.latency)
             data = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
             try:
                 self.send_response(reply.status)
@@ -645,6 +659,13 @@ class _QuietServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         return
+
+
+def publish(site: ReplicaSite, articles: list[DemoArticle]) -> None:
+    """Add ``articles`` to a running replica (as a site publishing new stories would)."""
+    with site.lock:
+        site.articles = sorted(site.articles + articles, key=lambda a: (a.date, a.id), reverse=True)
+        site.by_id = {a.id: a for a in site.articles}
 
 
 @dataclass

@@ -58,7 +58,9 @@ class Db:
         return [r for r in read_jsonl(self.runs) if r["source_id"] == source][-1]
 
 
-def _config(db: Db, base_urls: dict[str, str], sources: list[str], settings: dict[str, Any] | None) -> Path:
+def _config(
+    db: Db, base_urls: dict[str, str], sources: list[str], settings: dict[str, Any] | None
+) -> Path:
     config = {
         "jobs": [{"source": s, "base_url": base_urls[s]} for s in sources],
         "sink": str(db.sink),
@@ -70,8 +72,8 @@ def _config(db: Db, base_urls: dict[str, str], sources: list[str], settings: dic
     return path
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, **(extra or {})}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     return env
 
@@ -82,12 +84,13 @@ def crawl(
     sources: list[str],
     settings: dict[str, Any] | None = None,
     timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run one crawl of ``sources`` in a child process and wait for it."""
     proc = subprocess.run(
         [sys.executable, str(CHILD), str(_config(db, base_urls, sources, settings))],
         cwd=ROOT,
-        env=_env(),
+        env=_env(env),
         capture_output=True,
         text=True,
         timeout=timeout,
