@@ -295,3 +295,36 @@ def test_scrapy_crawl_command_from_repo_root(tmp_path: Path) -> None:
             assert proc.returncode == 0, proc.stderr[-3000:]
             n = len(run.sites[sid].articles)
             assert f"'item_scraped_count': {n}" in proc.stderr, proc.stderr[-3000:]
+
+
+def test_discovery_falls_back_from_a_missing_sitemap_to_feed_then_listing(tmp_path: Path) -> None:
+    db = Db(tmp_path)
+    with serve_demo_sites(
+        synthetic_articles("kalimantanpost", 25, start_id=3000), families=["kalimantanpost"]
+    ) as run:
+        wp = run.sites["kalimantanpost"]
+        wp.faults = {"/wp-sitemap.xml": "404"}
+        crawl(db, run.base_urls, ["kalimantanpost"])
+        assert {p["canonical_url"] for p in db.pages("kalimantanpost")} == expected_urls(
+            wp, run.base_urls["kalimantanpost"]
+        )
+        assert db.last_run("kalimantanpost")["complete"]  # a 404 sitemap is not transient
+        # 12 new stories: more than the feed's 10, so the feed looks overflowed -> listing.
+        publish(wp, new_articles("kalimantanpost", range(5000, 5012), "2026-11-21"))
+        mark = len(wp.log)
+        crawl(db, run.base_urls, ["kalimantanpost"])
+        later = [p for p in wp.log[mark:] if not article_paths([p], PATTERN["kalimantanpost"])]
+        assert later == [
+            "/robots.txt",
+            "/wp-sitemap.xml",
+            "/feed/",
+            "/category/berita/",
+            "/category/berita/page/2/",
+            "/category/berita/page/3/",
+        ]
+        assert len(db.pages("kalimantanpost")) == 25 + 12
+        assert db.last_run("kalimantanpost")["discovery"] == [
+            "sitemap /wp-sitemap.xml",
+            "feed /feed/",
+            "listing /category/berita/",
+        ]

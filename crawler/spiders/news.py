@@ -335,8 +335,12 @@ class NewsSpider(scrapy.Spider):
             )
 
     def stop_paging(self, articles: list[str], new: list[scrapy.Request]) -> bool:
-        """A whole page of already-known articles means the crawl has caught up."""
-        return not new
+        """A whole page of articles the caller already stored means the crawl has caught up.
+
+        Articles merely requested earlier in this run (say, from the feed) do not count: the
+        older new ones may sit on the next page.
+        """
+        return all(self.is_known(u) for u in articles)
 
     def next_listing_url(
         self, response: Response, step: int, page: int, links: list[str]
