@@ -1,12 +1,12 @@
 """Crawl overhead: a full crawl of a 1,000-article replica with politeness delays off.
 
-    PYTHONPATH=. python benchmarks/bench_crawl.py [--articles 1000] [--per-host 2]
+    PYTHONPATH=. python benchmarks/bench_crawl.py [--articles 1000]
 
 The replica (MMCKalteng layout, 12 stories a listing page) is served from a separate process so
 the CPU time measured here is the crawler's alone: Scrapy, the Pantau spider and middlewares,
 and building the raw-page items (the sink only counts them). Prints pages/s and CPU ms per page.
-Per-host concurrency stays at the production cap of 2 unless --per-host says otherwise; the
-production DOWNLOAD_DELAY (1 s, AutoThrottle on) is what bounds a real crawl, not this overhead.
+Per-host concurrency stays at the hard cap of 2; the production DOWNLOAD_DELAY (1 s, AutoThrottle
+on) is what bounds a real crawl, not this overhead.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--per-host", type=int, default=2, help="CONCURRENT_REQUESTS_PER_DOMAIN")
     args = parser.parse_args()
 
     from crawler.runner import CrawlJob, run_crawl
@@ -59,7 +58,6 @@ def main() -> None:
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 16,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": args.per_host,
         "LOG_LEVEL": "WARNING",
     }
     cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -72,7 +70,7 @@ def main() -> None:
     pages = count["pages"]
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles on replica      {args.articles}")
-    print(f"per-host concurrency     {args.per_host}")
+    print("per-host concurrency     2 (hard cap)")
     print(
         f"pages stored             {pages} ({count['bytes'] / 1e6:.1f} MB), errors {count['errors']}"
     )

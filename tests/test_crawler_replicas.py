@@ -255,7 +255,9 @@ def test_at_most_two_concurrent_requests_per_host(tmp_path: Path) -> None:
     with serve_demo_sites(articles, families=["mmckalteng"]) as run:
         site = run.sites["mmckalteng"]
         site.latency = 0.15
-        crawl(Db(tmp_path), run.base_urls, ["mmckalteng"], {"CONCURRENT_REQUESTS": 16})
+        # Even an operator's explicit per-host setting cannot raise the cap.
+        overrides = {"CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+        crawl(Db(tmp_path), run.base_urls, ["mmckalteng"], overrides)
         assert len(article_paths(site.log, PATTERN["mmckalteng"])) == 12
         assert site.max_inflight == 2
 

@@ -37,7 +37,7 @@ from twisted.internet.error import (
 )
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
-from crawler.sources import Source, load_sources
+from crawler.sources import MAX_CONCURRENCY, Source, load_sources
 from crawler.urls import canonical_url
 
 # Response headers worth keeping with a raw page.
@@ -169,10 +169,12 @@ class NewsSpider(scrapy.Spider):
             return
         delay = max(settings.getfloat("DOWNLOAD_DELAY"), self.source.download_delay)
         settings.set("DOWNLOAD_DELAY", delay, priority="spider")
-        per_host = min(
-            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), self.source.max_concurrency
-        )
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", per_host, priority="spider")
+        # The per-host cap is hard: not even a command-line setting may exceed it.
+        key = "CONCURRENT_REQUESTS_PER_DOMAIN"
+        per_host = min(settings.getint(key), self.source.max_concurrency, MAX_CONCURRENCY)
+        if per_host != settings.getint(key):
+            self.logger.info("%s: %s capped at %d", self.source.id, key, per_host)
+            settings.set(key, per_host, priority=max(settings.getpriority(key) or 0, 30))
         if (settings.getpriority("USER_AGENT") or 0) <= 20:  # project level: not set by hand
             settings.set("USER_AGENT", user_agent(settings.get("CONTACT_URL")), priority="spider")
 
