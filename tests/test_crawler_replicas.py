@@ -180,6 +180,7 @@ def test_failures_are_recorded_and_the_run_continues(tmp_path: Path) -> None:
         wp, pky = run.sites["kalimantanpost"], run.sites["palangkaraya"]
         wp.faults = {path: kind for path, (kind, _) in FAULTS.items()}
         wp.faults["/2024/01/sekali-ditolak/"] = "429once"
+        wp.faults["/2024/01/judul-lama/"] = "moved"  # 301 to the newest story, also linked
         wp.extra_links = [*wp.faults, f"{run.base_urls['offsite']}/2024/02/luar/"]
         wp.big_bytes = 600_000
         # palangkaraya's robots.txt answers 503: RFC 9309 "unreachable" -> full disallow.
@@ -205,6 +206,8 @@ def test_failures_are_recorded_and_the_run_continues(tmp_path: Path) -> None:
         assert canonical_url(run.base_urls["kalimantanpost"] + "/2024/01/sekali-ditolak/") in pages
         assert expected_urls(wp, run.base_urls["kalimantanpost"]) <= pages
         assert len(pages) == len(wp.articles) + 1
+        assert "/2024/01/judul-lama/" in wp.log
+        assert len(db.pages("kalimantanpost")) == len(pages)  # the moved story stored once
         health = db.last_run("kalimantanpost")
         assert health["finish_reason"] == "finished" and not health["complete"]
         assert health["errors_by_kind"]["http_500"] == 1 and health["status_counts"]["429"] >= 3

@@ -139,6 +139,7 @@ class NewsSpider(scrapy.Spider):
         self.caught_up = _truthy(caught_up)
         self.seen_urls: set[str] = set()  # discovery pages requested this run
         self.seen_articles: set[str] = set()  # article keys requested this run
+        self.emitted: set[str] = set()  # canonical URLs of page items yielded this run
         self._article_re = re.compile(src.article_pattern)
         self._listing_re = re.compile(src.listing_pattern)
         self.listing_pages = 0
@@ -453,7 +454,13 @@ class NewsSpider(scrapy.Spider):
                 response.status,
             )
             return
-        yield self.page_item(response)
+        item = self.page_item(response)
+        if item["canonical_url"] in self.emitted:
+            # Two links led to one page (an old URL redirecting to the new one): keep one.
+            self.crawler.stats.inc_value("pantau/duplicate_pages_dropped")
+            return
+        self.emitted.add(item["canonical_url"])
+        yield item
 
     def declared_canonical(self, response: Response) -> str | None:
         """The page's ``rel=canonical`` when it is an article URL of this source."""

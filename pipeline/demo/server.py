@@ -167,6 +167,7 @@ FAULT_KINDS = (
     "big",  # a page of ``big_bytes`` bytes
     "offsite_redirect",  # 302 to the off-domain replica
     "home_redirect",  # 301 to the home page (deleted article)
+    "moved",  # 301 to the newest article (an old URL of a story that moved)
 )
 
 
@@ -248,7 +249,13 @@ class ReplicaSite:
             return Reply(302, html_type, "", {"Location": f"{self.offsite_base}{path}"})
         if kind == "home_redirect":
             return Reply(301, html_type, "", {"Location": "/"})
+        if kind == "moved" and self.articles:
+            return Reply(301, html_type, "", {"Location": self.url(self.articles[0])})
         return Reply(200, html_type, self.fault_page(path))
+
+    def url(self, a: DemoArticle) -> str:
+        """Path of article ``a`` on this site."""
+        raise NotImplementedError
 
     def extra_html(self) -> str:
         """Injected links (fault paths, off-domain articles) for listing page 1."""
