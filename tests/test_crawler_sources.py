@@ -12,6 +12,7 @@ import pytest
 from crawler.middlewares import retry_after_seconds
 from crawler.sources import SourceConfigError, load_sources
 from crawler.spiders.infopublik import article_id
+from crawler.spiders.news import _later
 from crawler.urls import canonical_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,3 +163,11 @@ def test_scrapy_list_from_repo_root() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert set(proc.stdout.split()) == {"news", "infopublik"}
+
+
+def test_sitemap_lastmod_comparison() -> None:
+    assert _later("2026-11-21T08:00:00+07:00", "2026-11-20T08:00:00+07:00")
+    assert not _later("2026-11-20T01:00:00Z", "2026-11-20T08:00:00+07:00")  # same instant
+    assert not _later("2026-11-19", "2026-11-20")
+    assert _later("2026-11-21", "2026-11-20T23:00:00+00:00")  # mixed naive/aware
+    assert _later("kemarin", "lusa")  # unparseable: any change counts

@@ -4,7 +4,7 @@ InfoPublik's article ids only grow (about 826k in 2024, 985k in 2026), and one a
 reachable as ``/kategori/{rubrik}/{id}/{slug}``, with or without ``www.``, and as
 ``/kategori/{rubrik}/{id}/index.html``. So the id, not the URL, identifies an article: an id
 already stored is never requested again under another form, and a caught-up crawl stops paging
-at the first listing page that reaches the highest stored id (the watermark).
+at the first listing page with no id above the highest stored one (the watermark).
 """
 
 from __future__ import annotations
@@ -63,9 +63,15 @@ class InfoPublikSpider(NewsSpider):
         return super().is_known(url) or (aid is not None and aid in self.known_ids)
 
     def stop_paging(self, articles: list[str], new: list[scrapy.Request]) -> bool:
-        """Stop at the first page that reaches the watermark (ids at or below it are old)."""
+        """Stop at the first page with nothing newer than the watermark.
+
+        "Nothing newer" rather than "something older": a sidebar of popular (old) stories on
+        every page must not stop the crawl at page 1. Unlike the generic rule, an article below
+        the watermark that was never stored (it failed permanently) does not keep the crawl
+        paging; articles on the pages visited are still requested when not stored.
+        """
         ids = [i for i in (article_id(u) for u in articles) if i is not None]
-        reached = bool(ids) and min(ids) <= self.watermark
+        reached = bool(ids) and max(ids) <= self.watermark
         if reached:
             self.logger.info("infopublik: listing reached watermark id %d", self.watermark)
         return reached or super().stop_paging(articles, new)

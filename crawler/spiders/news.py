@@ -66,6 +66,19 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
+def _later(lastmod: str, stored: str) -> bool:
+    """Whether sitemap ``lastmod`` is later than the stored one (W3C datetimes or dates)."""
+    try:
+        new, old = (
+            datetime.fromisoformat(v.strip().replace("Z", "+00:00")) for v in (lastmod, stored)
+        )
+        if (new.tzinfo is None) != (old.tzinfo is None):
+            new, old = new.replace(tzinfo=None), old.replace(tzinfo=None)
+        return new > old
+    except ValueError:
+        return lastmod.strip() != stored.strip()  # unparseable: any change counts
+
+
 def classify_failure(failure: Any) -> tuple[str, str]:
     """Map a Twisted failure of a request to (error kind, human reason).
 
@@ -280,7 +293,7 @@ class NewsSpider(scrapy.Spider):
             refetch = False
             if self.is_known(url):
                 stored = self.known_lastmod.get(key)
-                if not (lastmod and stored and lastmod != stored):
+                if not (lastmod and stored and _later(lastmod, stored)):
                     continue
                 refetch = True
             self.seen_articles.add(key)
