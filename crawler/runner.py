@@ -130,9 +130,16 @@ def run_crawl(
     results: dict[str, CrawlResult] = {}
 
     for job in jobs:
-        spider_cls = load_source_spider_for(job.source)
-        crawler = process.create_crawler(spider_cls)
         result = results.setdefault(job.source.id, CrawlResult(job.source.id))
+        try:
+            spider_cls = load_source_spider_for(job.source)
+        except Exception as exc:  # e.g. a source naming a spider module that does not exist
+            logger.error("cannot crawl %s: %s", job.source.id, exc)
+            result.finish_reason = f"failed: {exc}"
+            result.errors_by_kind["spider_failed"] = 1
+            result.errors = 1
+            continue
+        crawler = process.create_crawler(spider_cls)
         _connect(crawler, result, on_item)
         kwargs: dict[str, Any] = {
             "source": job.source,

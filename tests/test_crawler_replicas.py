@@ -335,3 +335,41 @@ def test_discovery_falls_back_from_a_missing_sitemap_to_feed_then_listing(tmp_pa
             "feed /feed/",
             "listing /category/berita/",
         ]
+
+
+BROKEN_SOURCE_SCRIPT = """
+import dataclasses, json, sys
+from crawler.runner import CrawlJob, run_crawl
+from crawler.sources import load_sources
+base = sys.argv[1]
+good = load_sources()["mmckalteng"].with_base_url(base)
+broken = dataclasses.replace(good, id="rusak", spider="tidak_ada")
+pages = []
+results = run_crawl(
+    [CrawlJob(broken), CrawlJob(good)],
+    lambda item: pages.append(item["url"]) if item["kind"] == "page" else None,
+    {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+)
+print(json.dumps({k: [r.finish_reason, r.items] for k, r in results.items()} | {"pages": len(pages)}))
+"""
+
+
+def test_a_source_that_cannot_start_does_not_stop_the_others() -> None:
+    import json
+    import subprocess
+
+    with serve_demo_sites(
+        synthetic_articles("mmckalteng", 5, start_id=1000), families=["mmckalteng"]
+    ) as run:
+        proc = subprocess.run(
+            [sys.executable, "-c", BROKEN_SOURCE_SCRIPT, run.base_urls["mmckalteng"]],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["rusak"][0].startswith("failed:") and out["rusak"][1] == 0
+    assert out["mmckalteng"] == ["finished", 5] and out["pages"] == 5
