@@ -17,6 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 DISCOVERY_KINDS = ("sitemap", "feed", "listing")
+# Hard ceiling of concurrent requests per host; a source may only ask for fewer.
+MAX_CONCURRENCY = 2
 
 
 class SourceConfigError(ValueError):
@@ -34,10 +36,13 @@ class Source:
         province: Province the outlet covers (e.g. "Kalimantan Tengah"), or "Nasional".
         region: Regency/city or narrower coverage, when the outlet is local.
         article_pattern: Regex matched against a URL *path* that identifies article pages.
-        listing_pattern: Regex for listing/pagination paths to follow.
-        discovery: Ordered entry points: ``{"kind": "listing"|"feed"|"sitemap", "path": ...}``.
+        listing_pattern: Regex for listing/pagination paths, used to find the next listing page
+            when a listing step has no ``next`` template and the page has no ``rel=next`` link.
+        discovery: Entry points in order of preference, each
+            ``{"kind": "sitemap"|"feed"|"listing", "path": ..., "next"?: ..., "follow"?: ...}``.
         enabled: Whether ``pantau run`` crawls it.
         download_delay: Seconds between requests (may only be raised above the default).
+        max_concurrency: Concurrent requests to the host (may only be lowered below 2).
         max_listing_pages: Upper bound of listing pages per run (back-fill safety).
         expected_days: Cadence: silence longer than this many days is reported loudly.
         spider: Spider name to use (defaults to the generic ``news`` spider).
@@ -53,10 +58,19 @@ class Source:
     region: str = ""
     enabled: bool = True
     download_delay: float = 1.0
+    max_concurrency: int = 2
     max_listing_pages: int = 50
     expected_days: int = 7
     spider: str = "news"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def allowed_netlocs(self) -> frozenset[str]:
+        """The source's host:port with and without ``www.``: the only ones ever requested."""
+        parts = urlsplit(self.base_url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        port = f":{parts.port}" if parts.port else ""
+        return frozenset({f"{host}{port}", f"www.{host}{port}"})
 
     @property
     def netloc(self) -> str:
@@ -113,6 +127,44 @@ def _parse(entry: dict[str, Any], index: int, default_delay: float) -> Source:
             raise SourceConfigError(
                 f"{where}: each discovery entry needs kind in {DISCOVERY_KINDS} and a path, got {step!r}"
             )
+    for step in discovery:
+        if step["kind"] == "listing" and "next" in step and "{n}" not in step["next"]:
+            raise SourceConfigError(
+                f"{where}: listing 'next' template must contain {{n}}, got {step['next']!r}"
+            )
+        if "follow" in step:
+            try:
+                re.compile(step["follow"])
+            except re.error as exc:
+                raise SourceConfigError(
+                    f"{where}: sitemap 'follow' is not a valid regex: {exc}"
+                ) from exc
+        unknown = set(step) - {"kind", "path", "next", "follow"}
+        if unknown:
+            raise SourceConfigError(
+                f"{where}: unknown discovery keys {sorted(unknown)} in {step!r}"
+            )
+    article_re = re.compile(_require(entry, "article_pattern", str, where))
+    for key, should in (("article_examples", True), ("non_article_examples", False)):
+        examples = entry.get(key, [])
+        if not isinstance(examples, list):
+            raise SourceConfigError(f"{where}: {key} must be a list of URL paths")
+        for example in examples:
+            if bool(article_re.match(str(example))) != should:
+                verb = "does not match" if should else "matches"
+                raise SourceConfigError(
+                    f"{where}: article_pattern {verb} {key[:-1].replace('_', ' ')} {example!r}"
+                )
+    concurrency = entry.get("max_concurrency", MAX_CONCURRENCY)
+    if not isinstance(concurrency, int) or not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise SourceConfigError(
+            f"{where}: max_concurrency must be an integer 1..{MAX_CONCURRENCY} (overrides may only slow down)"
+        )
+    for key in ("max_listing_pages", "expected_days"):
+        if key in entry and (not isinstance(entry[key], int) or entry[key] < 1):
+            raise SourceConfigError(f"{where}: {key} must be a positive integer")
+    if "enabled" in entry and not isinstance(entry["enabled"], bool):
+        raise SourceConfigError(f"{where}: enabled must be true or false")
     delay = float(entry.get("download_delay", default_delay))
     if delay < default_delay:
         # Per-source politeness may only make the crawl gentler.
@@ -120,7 +172,12 @@ def _parse(entry: dict[str, Any], index: int, default_delay: float) -> Source:
             f"{where}: download_delay {delay} is below the global {default_delay}; overrides may only slow down"
         )
     known = {f for f in Source.__dataclass_fields__ if f != "extra"}
-    extra = {k: v for k, v in entry.items() if k not in known}
+    documentation = {"article_examples", "non_article_examples"}
+    typos = set(entry) - known - documentation
+    if typos:
+        # A misspelt politeness key silently ignored would make the crawl ruder than intended.
+        raise SourceConfigError(f"{where}: unknown fields {sorted(typos)}; known: {sorted(known)}")
+    extra = {k: v for k, v in entry.items() if k in documentation}
     return Source(
         id=sid,
         name=_require(entry, "name", str, where),
@@ -132,6 +189,7 @@ def _parse(entry: dict[str, Any], index: int, default_delay: float) -> Source:
         discovery=tuple(dict(step) for step in discovery),
         enabled=bool(entry.get("enabled", True)),
         download_delay=delay,
+        max_concurrency=concurrency,
         max_listing_pages=int(entry.get("max_listing_pages", 50)),
         expected_days=int(entry.get("expected_days", 7)),
         spider=str(entry.get("spider", "news")),
