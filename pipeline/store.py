@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 import uuid
 import zlib
@@ -90,10 +91,9 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 def _holder_hint(exc: Exception) -> str:
-    """Pull DuckDB's 'Conflicting lock is held in X (PID n)' out of the error, if present."""
-    msg = str(exc)
-    i = msg.find("Conflicting lock")
-    return msg[i:].split("\n")[0].rstrip(".") if i >= 0 else msg.split("\n")[0]
+    """Who holds the file, from DuckDB's 'Conflicting lock is held in X (PID n)' message."""
+    m = re.search(r"Conflicting lock is held in (.+?\(PID \d+\))", str(exc))
+    return f"process {m.group(1)}" if m else str(exc).split("\n")[0]
 
 
 # --------------------------------------------------------------------------- migrations
@@ -189,7 +189,7 @@ def writer(
             remaining = deadline - time.monotonic()
             if same_process or remaining <= 0:
                 who = (
-                    "a read-only connection in this same process"
+                    "another connection in this same process (e.g. an open reader())"
                     if same_process
                     else _holder_hint(exc)
                 )

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from _store_data import MONTHS, SOURCES, STORIES, build, make_batch, story_url
+from _store_data import (
+    MONTHS,
+    SOURCES,
+    STORIES,
+    build,
+    build_once,
+    make_batch,
+    story_url,
+)
 
 from pipeline import store
 from pipeline.migrations import MIGRATIONS
@@ -17,7 +25,7 @@ from pipeline.migrations import MIGRATIONS
 @pytest.fixture(scope="session")
 def store_fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB file filled through the write API with realistic Indonesian rows."""
-    return build(tmp_path_factory.mktemp("store") / "fixture.duckdb")
+    return build_once(tmp_path_factory)
 
 
 def _counts(path: Path) -> dict[str, int]:
