@@ -52,9 +52,7 @@ class Extracted:
 BACA_JUGA_RE = re.compile(r"^\(?\s*baca\s+juga\b.*$", re.IGNORECASE | re.MULTILINE)
 
 
-def extract(
-    html: str | bytes, url: str | None = None, options: ExtractOptions | None = None
-) -> Extracted:
+def extract(html: str | bytes, url: str | None = None, options: ExtractOptions | None = None) -> Extracted:
     """Extract the article text and metadata of one HTML page.
 
     Args:
