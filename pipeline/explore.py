@@ -39,7 +39,8 @@ def notebook_db_path() -> Path:
 
 
 def _rows(path: str | Path, sql: str, params: Any = None) -> list[dict[str, Any]]:
-    with store.reader(path, load_fts=False) as con:
+    # Wait up to a minute if the nightly job is in the middle of a (short) write.
+    with store.reader(path, wait_seconds=60, load_fts=False) as con:
         cur = con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

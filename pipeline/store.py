@@ -7,22 +7,24 @@ notebook holds the file, instead of failing and losing the night's data. Readers
 :func:`reader` (``read_only=True``) and should keep their connections short, or work on a
 Parquet export (:func:`pipeline.export.export`).
 
-All writes are bulk inserts from column arrays (DuckDB scans a dict of NumPy arrays
-directly, ~8x faster than ``executemany`` in ``benchmarks/bench_store.py``) inside one
-transaction per batch, keyed so that rerunning a batch adds nothing.
+All writes are bulk inserts (rows are staged through one ``read_json`` of a scratch file,
+far faster than ``executemany``; see ``benchmarks/bench_store.py``) inside one transaction
+per batch, keyed so that rerunning a batch adds nothing.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
 import os
 import re
+import tempfile
 import time
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 
 from pipeline.migrations import MIGRATIONS
 
@@ -210,6 +211,7 @@ def writer(
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 10.0)
     try:
+        con.execute("SET enable_progress_bar = false")  # no progress bars in cron logs
         migrate(con, target=_migrate_to)
         yield con
     finally:
@@ -218,7 +220,7 @@ def writer(
 
 @contextmanager
 def reader(
-    path: str | Path | None = None, wait_seconds: float = 0.0, *, load_fts: bool = True
+    path: str | Path | None = None, wait_seconds: float = 10.0, *, load_fts: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open a read-only connection (the way notebooks and researchers should connect).
 
@@ -228,7 +230,8 @@ def reader(
 
     Args:
         path: Database file; default :func:`default_db_path`.
-        wait_seconds: Retry this long if the nightly job is writing right now.
+        wait_seconds: Retry this long if the nightly job is writing right now (its write
+            transactions are short, so a few seconds usually suffice).
         load_fts: Load the fts extension (needed for ``search_articles``/``match_bm25``).
 
     Yields:
@@ -262,6 +265,7 @@ def reader(
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     try:
+        con.execute("SET enable_progress_bar = false")
         version = _current_version(con)
         if version < SCHEMA_VERSION:
             log.warning(
@@ -397,15 +401,56 @@ def _ts(value: str | datetime | None) -> datetime | None:
     return dt
 
 
-def _cols(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> dict[str, np.ndarray]:
-    """Column arrays DuckDB can scan by name (a NumPy-dict replacement scan)."""
-    return {n: np.array([r[n] for r in rows], dtype=object) for n in names}
+def _json_type(values: list[Any]) -> str:
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {bool}:
+        return "BOOLEAN"
+    if kinds == {int}:
+        return "BIGINT"
+    if kinds and kinds <= {int, float}:
+        return "DOUBLE"
+    if kinds == {bytes}:
+        return "BLOB"
+    return "VARCHAR"
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, bytes):
+        return base64.b64encode(v).decode("ascii")
+    if isinstance(v, datetime):
+        return v.isoformat()
+    return v
 
 
 def _stage(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]]) -> None:
-    """Materialise ``rows`` as temp table ``name`` in one bulk statement."""
-    data = _cols(rows, list(rows[0].keys()))  # noqa: F841 - read by DuckDB by name
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM data")
+    """Materialise ``rows`` as temp table ``name`` with one bulk read.
+
+    The rows go through a newline-delimited JSON scratch file read by ``read_json`` with
+    declared column types: measured ~30x faster than DuckDB's scan of NumPy object arrays
+    (which tries ``import pandas`` per value when pandas is absent) and ~10x faster than
+    ``executemany``. Blobs travel as base64. The INSERT ... SELECT statements that read
+    the temp table cast every column to its table type.
+    """
+    cols = list(rows[0])
+    types = {c: _json_type([r[c] for r in rows]) for c in cols}
+    fd, tmp = tempfile.mkstemp(prefix="pantau_stage_", suffix=".jsonl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps({c: _json_value(r[c]) for c in cols}, ensure_ascii=False))
+                f.write("\n")
+        declared = ", ".join(
+            f"'{c}': '{'VARCHAR' if t == 'BLOB' else t}'" for c, t in types.items()
+        )
+        select = ", ".join(f"from_base64({c}) AS {c}" if types[c] == "BLOB" else c for c in cols)
+        path = tmp.replace("'", "''")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select} FROM read_json('{path}', "
+            f"format = 'newline_delimited', columns = {{{declared}}}, "
+            "maximum_object_size = 536870912)"
+        )
+    finally:
+        os.unlink(tmp)
 
 
 def _dedupe_last(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
