@@ -15,6 +15,7 @@ per batch, keyed so that rerunning a batch adds nothing.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -153,6 +154,13 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
 # --------------------------------------------------------------------------- connections
 
 
+def _quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No progress bars (they flood cron logs). In Jupyter without ipywidgets DuckDB refuses
+    to change the setting at all, and there is nothing to switch off then."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
+
+
 @contextmanager
 def writer(
     path: str | Path, wait_seconds: float | None = None, *, _migrate_to: int | None = None
@@ -211,7 +219,7 @@ def writer(
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 10.0)
     try:
-        con.execute("SET enable_progress_bar = false")  # no progress bars in cron logs
+        _quiet(con)
         migrate(con, target=_migrate_to)
         yield con
     finally:
@@ -265,7 +273,7 @@ def reader(
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     try:
-        con.execute("SET enable_progress_bar = false")
+        _quiet(con)
         version = _current_version(con)
         if version < SCHEMA_VERSION:
             log.warning(
