@@ -669,7 +669,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, articles: list[ArticleRecord
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE s_diff AS
-        SELECT s.*, TRY_CAST(s.published AS DATE) AS published_date,
+        SELECT s.*, TRY_CAST(left(s.published, 10) AS DATE) AS published_date,
                CAST(s.fetched_at AS TIMESTAMP) AS fetched_ts,
                CASE WHEN a.id IS NULL THEN 'new'
                     WHEN a.content_hash IS DISTINCT FROM s.content_hash THEN 'changed'

@@ -175,6 +175,17 @@ def test_duplicate_urls_within_one_batch(tmp_path: Path) -> None:
     assert next(store.iter_articles(db))[0]["text"] == "Dua."
 
 
+def test_published_dates_are_parsed_leniently(tmp_path: Path) -> None:
+    db = tmp_path / "dates.duckdb"
+    arts = [
+        dataclasses.replace(_article(f"https://x.example/{i}", "t"), published=p)
+        for i, p in enumerate(["2024-03-01", "2024-03-02T10:00:00+07:00", "kemarin", None, ""])
+    ]
+    store.write_batch(db, store.Batch(articles=arts))
+    got = [a["published"] for b in store.iter_articles(db) for a in b]
+    assert sorted(got, key=str) == sorted(["2024-03-01", "2024-03-02", None, None, None], key=str)
+
+
 def test_pages_round_trip_compressed_and_deduplicated(tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     body = ("<html><p>" + "Berita daerah. " * 500 + "</p></html>").encode()
