@@ -608,27 +608,36 @@ def finish_run(path: str | Path, run_id: str, source_id: str, health: dict[str, 
 
 
 def _write_pages(con: duckdb.DuckDBPyConnection, pages: list[PageRecord]) -> None:
-    rows = []
+    keyed = {}
     for p in pages:
         digest = hashlib.sha256(p.body).hexdigest()
-        rows.append(
-            {
-                # One row per (URL, content): refetching an unchanged page stores nothing new.
-                "id": hashlib.sha256(f"{p.url}\n{digest}".encode()).hexdigest()[:16],
-                "run_id": p.run_id,
-                "source": p.source,
-                "url": p.url,
-                "canonical_url": p.canonical_url,
-                "status": int(p.status),
-                "headers": json.dumps({str(k): v for k, v in (p.headers or {}).items()}),
-                "body": zlib.compress(p.body, 6),
-                "body_size": len(p.body),
-                "content_hash": digest,
-                "compression": "zlib",
-                "fetched_at": _ts(p.fetched_at),
-            }
-        )
-    _stage(con, "s_pages", _dedupe_last(rows, "id"))
+        # One row per (URL, content): refetching an unchanged page stores nothing new.
+        keyed[hashlib.sha256(f"{p.url}\n{digest}".encode()).hexdigest()[:16]] = (p, digest)
+    # Compress only bodies not stored yet (compression dominates the cost of a rerun).
+    known = {
+        r[0]
+        for r in con.execute(
+            "SELECT id FROM pages WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(keyed)]
+        ).fetchall()
+    }
+    rows = [
+        {
+            "id": pid,
+            "run_id": p.run_id,
+            "source": p.source,
+            "url": p.url,
+            "canonical_url": p.canonical_url,
+            "status": int(p.status),
+            "headers": json.dumps({str(k): v for k, v in (p.headers or {}).items()}),
+            "body": b"" if pid in known else zlib.compress(p.body, 6),
+            "body_size": len(p.body),
+            "content_hash": digest,
+            "compression": "zlib",
+            "fetched_at": _ts(p.fetched_at),
+        }
+        for pid, (p, digest) in keyed.items()
+    ]
+    _stage(con, "s_pages", rows)
     con.execute(
         """
         INSERT INTO pages
