@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -67,7 +68,9 @@ def test_notebook_runs(path: Path, notebook_db: Path, monkeypatch: pytest.Monkey
         assert len(images) == 2  # two charts
         assert "kerja_sama" in text or "pungli" in text
     elif path.stem.startswith("02"):
-        assert "<mark>" in html  # evidence terms highlighted
-        assert "article(s) for topic='pungli'" in text
+        found = re.search(r"^(\d+) article\(s\) for topic='pungli'", text, re.MULTILINE)
+        assert found
+        if int(found.group(1)) > 0:  # always true on store_fixture_db
+            assert "<mark>" in html  # evidence terms highlighted
     else:
         assert len(images) == 1 and "p = " in html and "within ±0.10" in text
