@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline import store
 
 SOURCES = [
@@ -207,3 +209,13 @@ def make_batch(run_id: str, model_version: str = "tfidf-logreg-2024.1") -> store
             )
         )
     return batch
+
+
+_BUILT: dict[str, Path] = {}
+
+
+def build_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the fixture database once per test session (shared by all test modules)."""
+    if "db" not in _BUILT:
+        _BUILT["db"] = build(tmp_path_factory.mktemp("store") / "fixture.duckdb")
+    return _BUILT["db"]

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from _store_data import MONTHS, SOURCES, STORIES, build, make_batch, story_url
+from _store_data import (
+    MONTHS,
+    SOURCES,
+    STORIES,
+    build,
+    build_once,
+    make_batch,
+    story_url,
+)
 
 from pipeline import store
 from pipeline.migrations import MIGRATIONS
@@ -17,7 +25,7 @@ from pipeline.migrations import MIGRATIONS
 @pytest.fixture(scope="session")
 def store_fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB file filled through the write API with realistic Indonesian rows."""
-    return build(tmp_path_factory.mktemp("store") / "fixture.duckdb")
+    return build_once(tmp_path_factory)
 
 
 def _counts(path: Path) -> dict[str, int]:
@@ -165,6 +173,17 @@ def test_duplicate_urls_within_one_batch(tmp_path: Path) -> None:
     r = store.write_batch(db, store.Batch(articles=[a, b]))
     assert r.new_articles == 1
     assert next(store.iter_articles(db))[0]["text"] == "Dua."
+
+
+def test_published_dates_are_parsed_leniently(tmp_path: Path) -> None:
+    db = tmp_path / "dates.duckdb"
+    arts = [
+        dataclasses.replace(_article(f"https://x.example/{i}", "t"), published=p)
+        for i, p in enumerate(["2024-03-01", "2024-03-02T10:00:00+07:00", "kemarin", None, ""])
+    ]
+    store.write_batch(db, store.Batch(articles=arts))
+    got = [a["published"] for b in store.iter_articles(db) for a in b]
+    assert sorted(got, key=str) == sorted(["2024-03-01", "2024-03-02", None, None, None], key=str)
 
 
 def test_pages_round_trip_compressed_and_deduplicated(tmp_path: Path) -> None:
