@@ -171,7 +171,20 @@ LEFT JOIN (
 ) r ON r.source_id = s.id;
 """
 
+# 3: what the crawler needs to resume and to crawl incrementally: other URL forms of a
+# stored page (redirects, rel=canonical), its sitemap lastmod, and whether a source's run
+# completed (only then may the next run stop paging early) with its robots.txt decisions.
+_M3_CRAWL_STATE = """
+ALTER TABLE pages ADD COLUMN IF NOT EXISTS aliases JSON;
+ALTER TABLE pages ADD COLUMN IF NOT EXISTS lastmod VARCHAR;
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS complete BOOLEAN;
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS article_requests INTEGER;
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS robots JSON;
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS discovery JSON;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "tables", _M1_TABLES),
     (2, "views_and_meta", _M2_VIEWS),
+    (3, "crawl_state", _M3_CRAWL_STATE),
 ]

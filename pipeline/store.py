@@ -328,6 +328,8 @@ class PageRecord:
     headers: dict[str, Any]
     body: bytes
     fetched_at: str
+    aliases: list[str] = field(default_factory=list)
+    lastmod: str | None = None
 
 
 @dataclass
@@ -514,28 +516,78 @@ def upsert_sources(path: str | Path, sources: list[dict[str, Any]]) -> None:
         con.execute("COMMIT")
 
 
-def crawl_state(path: str | Path, source_id: str) -> dict[str, Any]:
-    """What the crawler already has for a source (so it can skip known articles).
+def crawl_state(path: str | Path, source_id: str, history: int = 10) -> dict[str, Any]:
+    """What the crawler already has for a source, so it can skip known articles and resume.
 
     Never creates the database file.
 
     Args:
         path: Database file.
         source_id: Source id.
+        history: How many finished runs make the "usual" error rate.
 
     Returns:
-        ``{"known_urls": set of canonical URLs of stored articles}``.
+        ``known_urls``: canonical URLs of stored articles and fetched pages plus their other
+        URL forms (aliases); ``known_lastmod``: latest sitemap lastmod per canonical URL;
+        ``caught_up``: the source's last finished run completed (early stops are safe);
+        ``last_new_at``: when an article of this source was last stored (or None);
+        ``usual_error_rate``: median error rate of its recent runs (or None).
     """
+    empty: dict[str, Any] = {
+        "known_urls": set(),
+        "known_lastmod": {},
+        "caught_up": False,
+        "last_new_at": None,
+        "usual_error_rate": None,
+    }
     path = Path(path)
     if not path.exists():
-        return {"known_urls": set()}
+        return empty
     with reader(path, wait_seconds=_wait_default(None), load_fts=False) as con:
-        if _current_version(con) < 1:
-            return {"known_urls": set()}
-        rows = con.execute(
-            "SELECT canonical_url FROM articles WHERE source = ?", [source_id]
-        ).fetchall()
-    return {"known_urls": {r[0] for r in rows}}
+        version = _current_version(con)
+        if version < 1:
+            return empty
+        known = {
+            r[0]
+            for r in con.execute(
+                "SELECT canonical_url FROM articles WHERE source = ? UNION "
+                "SELECT canonical_url FROM pages WHERE source = ? AND canonical_url IS NOT NULL",
+                [source_id, source_id],
+            ).fetchall()
+        }
+        last_new = con.execute(
+            "SELECT max(first_seen) FROM articles WHERE source = ?", [source_id]
+        ).fetchone()[0]
+        state = {**empty, "known_urls": known, "last_new_at": last_new}
+        if version < 3:
+            return state
+        for (aliases,) in con.execute(
+            "SELECT aliases FROM pages WHERE source = ? AND aliases IS NOT NULL "
+            "AND json_array_length(aliases) > 0",
+            [source_id],
+        ).fetchall():
+            known.update(json.loads(aliases))
+        state["known_lastmod"] = dict(
+            con.execute(
+                "SELECT canonical_url, arg_max(lastmod, fetched_at) FROM pages "
+                "WHERE source = ? AND lastmod IS NOT NULL GROUP BY canonical_url",
+                [source_id],
+            ).fetchall()
+        )
+        last = con.execute(
+            "SELECT complete FROM crawl_runs WHERE source_id = ? AND status <> 'running' "
+            "ORDER BY started_at DESC LIMIT 1",
+            [source_id],
+        ).fetchone()
+        state["caught_up"] = bool(last and last[0])
+        rate = con.execute(
+            "SELECT median(errors / article_requests) FROM (SELECT errors, article_requests "
+            "FROM crawl_runs WHERE source_id = ? AND status <> 'running' "
+            "AND article_requests > 0 ORDER BY started_at DESC LIMIT ?)",
+            [source_id, history],
+        ).fetchone()[0]
+        state["usual_error_rate"] = None if rate is None else float(rate)
+    return state
 
 
 def start_run(path: str | Path, source_ids: list[str]) -> str:
@@ -570,7 +622,8 @@ def finish_run(path: str | Path, run_id: str, source_id: str, health: dict[str, 
         run_id: From :func:`start_run`.
         source_id: Source id.
         health: requests, pages, new_articles, changed_articles, errors, errors_by_kind,
-            status_counts, duration_s, finish_reason, status ('ok'|'failed'|'empty'), message.
+            status_counts, duration_s, finish_reason, status ('ok'|'failed'|'empty'), message,
+            complete (bool), article_requests, robots (dict), discovery (list).
     """
     now = _now()
     values = [
@@ -589,12 +642,22 @@ def finish_run(path: str | Path, run_id: str, source_id: str, health: dict[str, 
         health.get("duration_s"),
         health.get("finish_reason"),
         health.get("message"),
+        bool(health.get("complete", False)),
+        health.get("article_requests"),
+        json.dumps(health.get("robots") or {}),
+        json.dumps(list(health.get("discovery") or [])),
     ]
     with writer(path) as con:
         con.execute(
             """
-            INSERT INTO crawl_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO crawl_runs (run_id, source_id, started_at, finished_at, status,
+                requests, pages, new_articles, changed_articles, errors, errors_by_kind,
+                status_counts, duration_s, finish_reason, message, complete,
+                article_requests, robots, discovery)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_id, source_id) DO UPDATE SET
+                complete = excluded.complete, article_requests = excluded.article_requests,
+                robots = excluded.robots, discovery = excluded.discovery,
                 finished_at = excluded.finished_at, status = excluded.status,
                 requests = excluded.requests, pages = excluded.pages,
                 new_articles = excluded.new_articles,
@@ -634,20 +697,25 @@ def _write_pages(con: duckdb.DuckDBPyConnection, pages: list[PageRecord]) -> Non
             "content_hash": digest,
             "compression": "zlib",
             "fetched_at": _ts(p.fetched_at),
+            "aliases": json.dumps(sorted(set(p.aliases or ()))),
+            "lastmod": p.lastmod,
         }
         for pid, (p, digest) in keyed.items()
     ]
     _stage(con, "s_pages", rows)
     con.execute(
         """
-        INSERT INTO pages
+        INSERT INTO pages (id, run_id, source, url, canonical_url, status, headers, body,
+                           body_size, content_hash, compression, fetched_at, last_fetched_at,
+                           aliases, lastmod)
         SELECT id, run_id, source, url, canonical_url, CAST(status AS INTEGER),
                CAST(headers AS JSON), CAST(body AS BLOB), CAST(body_size AS BIGINT),
                content_hash, compression, CAST(fetched_at AS TIMESTAMP),
-               CAST(fetched_at AS TIMESTAMP)
+               CAST(fetched_at AS TIMESTAMP), CAST(aliases AS JSON), CAST(lastmod AS VARCHAR)
         FROM s_pages
         ON CONFLICT (id) DO UPDATE SET
-            last_fetched_at = greatest(pages.last_fetched_at, excluded.last_fetched_at)
+            last_fetched_at = greatest(pages.last_fetched_at, excluded.last_fetched_at),
+            lastmod = coalesce(excluded.lastmod, pages.lastmod)
         """
     )
 

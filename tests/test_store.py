@@ -246,7 +246,13 @@ def test_iter_articles_allows_writes_between_batches(
 
 def test_crawl_state_and_stats(store_fixture_db: Path, tmp_path: Path) -> None:
     missing = tmp_path / "nope" / "x.duckdb"
-    assert store.crawl_state(missing, "suarasby") == {"known_urls": set()}
+    assert store.crawl_state(missing, "suarasby") == {
+        "known_urls": set(),
+        "known_lastmod": {},
+        "caught_up": False,
+        "last_new_at": None,
+        "usual_error_rate": None,
+    }
     assert not missing.exists() and not missing.parent.exists()
     known = store.crawl_state(store_fixture_db, "suarasby")["known_urls"]
     assert story_url("suarasby", MONTHS[0], 0) in known
@@ -360,3 +366,37 @@ def test_errors_and_runs(tmp_path: Path) -> None:
 def test_fixture_has_every_story(store_fixture_db: Path) -> None:
     titles = {a["title"] for b in store.iter_articles(store_fixture_db) for a in b}
     assert titles == {s[0] for s in STORIES}
+
+
+def test_crawl_state_resume_facts(tmp_path: Path) -> None:
+    """Aliases and lastmod of stored pages, and whether the last run completed."""
+    db = tmp_path / "state.duckdb"
+    run = store.start_run(db, ["kp"])
+    page = store.PageRecord(
+        run,
+        "kp",
+        "https://kp.example/a?x=1",
+        "https://kp.example/a",
+        200,
+        {},
+        b"<html>a</html>",
+        "2026-11-01T00:00:00+00:00",
+        aliases=["https://kp.example/old-a"],
+        lastmod="2026-10-30",
+    )
+    store.write_batch(db, store.Batch(pages=[page]))
+    store.finish_run(
+        db, run, "kp", {"status": "ok", "complete": False, "errors": 1, "article_requests": 4}
+    )
+    state = store.crawl_state(db, "kp")
+    assert {"https://kp.example/a", "https://kp.example/old-a"} <= state["known_urls"]
+    assert state["known_lastmod"] == {"https://kp.example/a": "2026-10-30"}
+    assert state["caught_up"] is False
+    assert state["usual_error_rate"] == 0.25
+    run2 = store.start_run(db, ["kp"])
+    store.finish_run(
+        db, run2, "kp", {"status": "ok", "complete": True, "errors": 0, "article_requests": 4}
+    )
+    state = store.crawl_state(db, "kp")
+    assert state["caught_up"] is True
+    assert state["usual_error_rate"] == 0.125  # median of 0.25 and 0

@@ -13,12 +13,13 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from crawler.health import assess
 from crawler.runner import CrawlJob, CrawlResult, run_crawl
 from crawler.sources import Source, load_sources
 from pipeline import store
@@ -89,7 +90,7 @@ def build_batch(
         rep = report[item["source"]]
         if item.get("kind") == "error":
             rep.errors += 1
-            rep.errors_by_kind[_error_kind(item["reason"])] += 1
+            rep.errors_by_kind[item.get("error_kind") or _error_kind(item["reason"])] += 1
             batch.errors.append(
                 store.ErrorRecord(
                     run_id,
@@ -112,6 +113,8 @@ def build_batch(
                 headers=item.get("headers", {}),
                 body=item["body"],
                 fetched_at=item["fetched_at"],
+                aliases=list(item.get("aliases") or ()),
+                lastmod=item.get("lastmod"),
             )
         )
         result = extract(item["body"], url=item["url"])
@@ -183,37 +186,26 @@ def classify_articles(articles: Sequence[store.ArticleRecord]) -> list[store.Top
 def _judge(
     rep: SourceReport, crawl: CrawlResult | None, source: Source, state: dict[str, Any]
 ) -> None:
-    """Set a source's status: failed crawls and long silences are loud."""
-    if crawl is None or crawl.finish_reason not in ("finished", ""):
-        rep.status = "failed"
-        rep.message = f"crawl ended: {crawl.finish_reason if crawl else 'did not start'}"
+    """Set a source's status from the crawler's health checks: problems are loud.
+
+    ``failed``: the crawl did not finish or robots.txt could not be read; ``empty``: nothing
+    new for longer than the source's cadence (or ever), or an error-rate jump.
+    """
+    if crawl is None:
+        rep.status, rep.message = "failed", "crawl did not start"
         return
-    discovery_ok = crawl.requests > rep.errors and sum(
-        n for code, n in crawl.status_counts.items() if code.startswith("2")
-    )
-    if not discovery_ok:
-        rep.status = "failed"
-        rep.message = "no page could be fetched (see errors)"
-        return
-    if rep.new_articles or rep.changed_articles:
-        return
-    known = len(state.get("known_urls", ()))
     last_new = state.get("last_new_at")
-    if not known:
-        rep.status = "empty"
-        rep.message = (
-            "zero articles collected and none stored before: check the source's URL patterns"
-        )
+    if isinstance(last_new, datetime) and last_new.tzinfo is None:
+        last_new = last_new.replace(tzinfo=UTC)
+    # New or changed articles stored in this run count, whatever the crawl's item count.
+    crawl_view = replace(crawl, items=crawl.items or rep.new_articles + rep.changed_articles)
+    problems = assess(crawl_view, source, last_new, state.get("usual_error_rate"))
+    if not problems:
         return
-    if last_new is not None:
-        last = datetime.fromisoformat(str(last_new))
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
-        if datetime.now(UTC) - last > timedelta(days=source.expected_days):
-            rep.status = "empty"
-            rep.message = (
-                f"no new article for more than {source.expected_days} days (expected cadence)"
-            )
+    not_finished = crawl.finish_reason != "finished"
+    robots_blocked = any("disallow" in d or "unreachable" in d for d in crawl.robots.values())
+    rep.status = "failed" if not_finished or robots_blocked else "empty"
+    rep.message = "; ".join(p.split(": ", 1)[-1] for p in problems)
 
 
 def _rebase(url: str, old: str, new: str) -> str:
@@ -287,9 +279,12 @@ def run_sources(
 
     def on_item(item: dict[str, Any]) -> None:
         if item["source"] in mirrors:
+            old, new = mirrors[item["source"]], home[item["source"]]
             for key in ("url", "canonical_url"):
                 if item.get(key):
-                    item[key] = _rebase(item[key], mirrors[item["source"]], home[item["source"]])
+                    item[key] = _rebase(item[key], old, new)
+            if item.get("aliases"):
+                item["aliases"] = [_rebase(u, old, new) for u in item["aliases"]]
         buffer.append(item)
         if len(buffer) >= batch_size:
             flush()
@@ -309,13 +304,25 @@ def run_sources(
     for s in sources:
         rep = report[s.id]
         crawl = crawls.get(s.id)
+        rep.duration_s = elapsed
         if crawl is not None:
             rep.requests = crawl.requests
             rep.status_counts = dict(crawl.status_counts)
-        rep.duration_s = elapsed
+            rep.duration_s = crawl.duration_s or elapsed
+            for kind, n in crawl.errors_by_kind.items():
+                # Errors that never became items (e.g. a spider that could not start).
+                rep.errors_by_kind[kind] = max(rep.errors_by_kind[kind], n)
+            rep.errors = max(rep.errors, crawl.errors)
         _judge(rep, crawl, s, states[s.id])
         health = rep.health()
-        health["finish_reason"] = crawl.finish_reason if crawl else ""
+        if crawl is not None:
+            health.update(
+                finish_reason=crawl.finish_reason,
+                complete=crawl.complete,
+                article_requests=crawl.article_requests,
+                robots=crawl.robots,
+                discovery=crawl.discovery,
+            )
         store.finish_run(db, run_id, s.id, health)
         level = logging.INFO if rep.status == "ok" else logging.ERROR
         logger.log(level, "%s: %s %s", s.id, rep.status, rep.message)
