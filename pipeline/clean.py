@@ -350,17 +350,25 @@ def clean_tree(tree: lxml_html.HtmlElement) -> list[str]:
         if text and len(text) < 400:
             captions.append(text)
             _drop(el)
+    body_len = len(tree.text_content()) or 1
     for el in list(tree.iter()):
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main"):
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "h1"):
             continue
         attrs = f"{el.get('class', '')} {el.get('id', '')}"
         if not attrs.strip() or not _BOILER_CLASS_RE.search(attrs):
             continue
         if el.getparent() is None:
             continue
-        # Guard: a block holding many long paragraphs is content with an unlucky class name.
+        # Guards: a block holding the headline, a large share of the page's text or many long
+        # paragraphs is a content wrapper with an unlucky class name ("post has-comments").
+        if el.xpath(".//h1"):
+            continue
+        text_len = len(el.text_content())
+        is_comments = bool(re.search(r"comment|komentar|disqus|respond", attrs, re.IGNORECASE))
+        if text_len > 0.4 * body_len and not (is_comments and el.xpath(".//form|.//*[@id='respond']")):
+            continue
         long_paras = sum(1 for p in el.iter("p") if len(p.text_content()) > 200)
-        if long_paras >= 3 and not re.search(r"comment|komentar|disqus|respond", attrs, re.IGNORECASE):
+        if long_paras >= 3 and not is_comments:
             continue
         _drop(el)
     return captions

@@ -42,7 +42,7 @@ class ExtractOptions:
     """
 
     min_text_chars: int = 250
-    favor_precision: bool = False
+    favor_precision: bool = True
     max_bytes: int = 8_000_000
     time_limit_s: float = 10.0
     clean: bool = True
@@ -326,10 +326,10 @@ def _looks_like_story(lines: list[str]) -> bool:
     """Enough running prose: listings are runs of short link titles, not paragraphs."""
     if not lines:
         return False
-    prose = [ln for ln in lines if len(ln) >= 120 or (len(ln) >= 60 and re.search(r"[.!?\"”]$", ln))]
+    prose = [ln for ln in lines if len(ln) >= 100 or (len(ln) >= 40 and re.search(r"[.!?\"”。！？)]$", ln))]
     prose_chars = sum(len(ln) for ln in prose)
     total = sum(len(ln) for ln in lines)
-    return len(prose) >= 2 and prose_chars >= 0.6 * total
+    return bool(prose) and (prose_chars >= 0.4 * total or prose_chars >= 1500)
 
 
 def _is_article(tree: lxml_html.HtmlElement, url: str | None, title: str | None, lines: list[str], text: str, options: ExtractOptions) -> bool:
@@ -412,7 +412,7 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         favor_precision=options.favor_precision,
         # Fast mode: no free-text date search (it picks header "today" widgets); our own
