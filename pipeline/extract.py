@@ -433,6 +433,8 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         result.is_article = len(raw_text) >= options.min_text_chars
         return
 
+    if raw_text and (lead := _recover_lead(tree, raw_text.lstrip().splitlines()[0])) and lead[:40] not in raw_text:
+        raw_text = f"{lead}\n{raw_text}"
     lines, byline = clean.clean_lines(raw_text, title)
     byline_info = clean.Byline()
     for line in byline_text.splitlines():
@@ -463,6 +465,62 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
     result.is_article = _is_article(tree, url, title, lines, result.text, options)
     if not result.is_article and not result.error and len(result.text) < options.min_text_chars:
         result.error = None  # a short page is a decision, not an error
+
+
+_INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "span", "br", "u", "font", "small", "sup", "sub"})
+
+
+def _recover_lead(tree: lxml_html.HtmlElement, first_line: str) -> str | None:
+    """Text that opens the story container before trafilatura's first paragraph, if any.
+
+    Old CMS templates put the lead (often with the dateline) as bare text and ``<b>``/``<a>``
+    inline elements straight inside the story ``<div>``, before the first ``<p>`` or ``<br>``
+    break; trafilatura drops such text. Only a contiguous run of inline text directly before
+    the first extracted paragraph, inside the same container, is recovered.
+    """
+    probe = first_line[:40]
+    if len(probe) < 20:
+        return None
+    start = None
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        if (el.text and probe in " ".join(el.text.split())) or (el.tail and probe in " ".join(el.tail.split())):
+            start = el
+            break
+    if start is None:
+        return None
+    container = start
+    while container is not None and container.tag in _INLINE_TAGS | {"p"}:
+        container = container.getparent()
+    if container is None or container.xpath(".//h1"):
+        return None
+    run: list[str] = []
+    link_chars = 0
+    if container.text:
+        run.append(container.text)
+    for child in container:
+        if child is start or start in child.iterdescendants() or (child.tag == "p" and probe in " ".join(child.text_content().split())):
+            break
+        if not isinstance(child.tag, str) or child.tag in ("script", "style"):
+            run.append(child.tail or "")
+            continue
+        if child.tag in _INLINE_TAGS:
+            text = child.text_content()
+            run.append(text)
+            if child.tag == "a":
+                link_chars += len(text)
+            run.append(child.tail or "")
+        elif child.text_content().strip():
+            run, link_chars = [child.tail or ""], 0  # a block breaks the run: start again after it
+        else:
+            run.append(child.tail or "")  # empty <p></p> or <div></div>: no break
+    lead = " ".join(" ".join(run).split())
+    if start is container and start.text and probe in " ".join(start.text.split()):
+        return None
+    if len(lead) < 60 or link_chars > 0.5 * len(lead) or not re.search(r"[.!?\"”]$", lead):
+        return None
+    return lead
 
 
 def _story_text_date(lines: list[str]) -> str | None:
