@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lxml import html as lxml_html
 
 # -- whole lines that are never story text ------------------------------------------------------
-_AD = r"iklan|advertisement|advertisment|adverstisement|sponsored|scroll to continue with content|scroll untuk melanjutkan|lanjutkan membaca|konten berbayar|ads by google"
+_AD = r"(?:informasi )?pemasangan iklan|iklan|advertisement|advertisment|adverstisement|sponsored|scroll to continue with content|scroll untuk melanjutkan|lanjutkan membaca|konten berbayar|ads by google"
 _SHARE = (
     r"sebarkan(?: artikel| berita)?(?: ini)?|bagikan(?: artikel| berita| halaman)?(?: ini)?(?:\s*(?:ke|di|via|:).*)?"
     r"|share(?: this| artikel| berita)?(?: (?:article|post|story))?(?:\s*(?:on|:).*)?|tweet|facebook|twitter|whatsapp|telegram|line|email|copy link|salin tautan|salin link"
@@ -36,7 +36,7 @@ _WIDGET = (
     r"|berita lainnya|berita terbaru|berita terkini|berita terpopuler|terpopuler|populer|paling populer|terbaru|terkini"
     r"|radio corner|rekomendasi|rekomendasi untuk anda|artikel lainnya|artikel terkait|berita terkait|baca juga|lihat juga|video pilihan|pilihan editor|editor'?s? picks?"
     r"|most popular|most read|related (?:news|articles?|posts?|stories)|recommended(?: for you)?|read more|selengkapnya|baca selengkapnya|lanjut baca|next|previous(?: post)?|next post|sebelumnya|selanjutnya"
-    r"|beranda|home|kembali(?: ke (?:atas|beranda))?|back to top|loading\W*|memuat\W*|×|x"
+    r"|beranda|home|close|tutup|mustread|must read|kembali(?: ke (?:atas|beranda))?|back to top|loading\W*|memuat\W*|×|x"
 )
 BOILERPLATE_LINE_RE = re.compile(
     rf"^\W*(?:{_AD}|{_SHARE}|{_FOLLOW}|{_COMMENT}|{_WIDGET})\W*$", re.IGNORECASE
@@ -62,6 +62,10 @@ CONTRIBUTOR_LINE_RE = re.compile(
 COPYRIGHT_LINE_RE = re.compile(
     r"^\W*(?:copyright|hak cipta|©|\(c\))\b.{0,200}$|.{0,120}(?:all rights reserved|hak cipta dilindungi).{0,80}$",
     re.IGNORECASE,
+)
+# Newsroom contact lines: "Redaksi: redaksi[at]detik.com", "hubungi : sales@…", bare punctuation.
+CONTACT_LINE_RE = re.compile(
+    r"^\W*$|^[^.!?]{0,60}\b[\w.+-]+\s*(?:@|\[at\]|\(at\))\s*[\w-]+(?:\.[\w-]+)+\W*$", re.IGNORECASE
 )
 # Headings after which a list of other stories follows (truncate the short lines that follow).
 LIST_HEADING_RE = re.compile(
@@ -91,7 +95,9 @@ DATE_AUTHOR_RE = re.compile(
     re.IGNORECASE,
 )
 CAPTION_LINE_RE = re.compile(
-    r"^\W*(?:foto|photo|ilustrasi|illustration|gambar|image)\s*(?::|\(|-|–|/)\s*.{0,300}$|^.{0,300}\((?:foto|photo|ist|istimewa|dok)\b[^)]{0,80}\)\s*$",
+    r"^\W*(?:foto|photo|ilustrasi|illustration|gambar|image)\s*(?::|\(|-|–|/)\s*.{0,300}$"
+    r"|^.{0,300}\((?:foto|photo|ist|istimewa|dok)\b[^)]{0,80}\)\s*$"
+    r"|^.{10,300}[.!]?\s+(?:foto|photo)\s*:\s*[^.!?\n]{1,60}$",
     re.IGNORECASE,
 )
 
@@ -192,6 +198,8 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(s) <= 300 and (TAG_LINE_RE.match(s) or CONTRIBUTOR_LINE_RE.match(s)):
         return True
+    if len(s) <= 120 and CONTACT_LINE_RE.match(s):
+        return True
     return len(s) <= 80 and bool(COUNTER_LINE_RE.match(s) or COPYRIGHT_LINE_RE.match(s))
 
 
@@ -242,7 +250,7 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
         near_edge = not out or i >= len(lines) - 4
         if (near_edge or len(line) < 100) and parse_byline_line(line, byline):
             continue
-        if CAPTION_LINE_RE.match(line) and len(line) < 300 and not out:
+        if CAPTION_LINE_RE.match(line) and len(line) < 300:
             byline.captions.append(line)
             continue
         out.append(line)
@@ -328,7 +336,7 @@ def find_credit(lines: list[str]) -> str | None:
 _BOILER_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|sosmed|addthis|sharethis|related|terkait|baca-?juga|bacajuga|readalso|read-also"
     r"|tags?|tag-?list|post-tags|tagcloud|comments?|komentar|disqus|respond|author-?box|kontributor|about-author"
-    r"|printfriendly|pf-button|print|advert\w*|iklan|ads|ad-?slot|adsbygoogle|banner|newsletter|breadcrumbs?"
+    r"|twitter-tweet|instagram-media|tiktok-embed|fb-post|printfriendly|pf-button|print|advert\w*|iklan|ads|ad-?slot|adsbygoogle|banner|newsletter|breadcrumbs?"
     r"|prev-?next|post-navigation|pagination|sidebar|widget|popular|terpopuler|most-?read|follow|subscribe)(?:$|[\s_-])",
     re.IGNORECASE,
 )

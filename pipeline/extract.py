@@ -490,11 +490,15 @@ def _recover_lead(tree: lxml_html.HtmlElement, first_line: str) -> str | None:
             break
     if start is None:
         return None
-    container = start
-    while container is not None and container.tag in _INLINE_TAGS | {"p"}:
-        container = container.getparent()
+    container = start.getparent()
+    anchor = start
+    # Climb out of formatting wrappers (<p><b>…</b></p>) to the story container; a <span> may
+    # be the container itself (``<span itemprop="articleBody">``).
+    while container is not None and container.tag in (_INLINE_TAGS - {"span"}) | {"p"}:
+        anchor, container = container, container.getparent()
     if container is None or container.xpath(".//h1"):
         return None
+    start = anchor
     run: list[str] = []
     link_chars = 0
     if container.text:
@@ -516,8 +520,6 @@ def _recover_lead(tree: lxml_html.HtmlElement, first_line: str) -> str | None:
         else:
             run.append(child.tail or "")  # empty <p></p> or <div></div>: no break
     lead = " ".join(" ".join(run).split())
-    if start is container and start.text and probe in " ".join(start.text.split()):
-        return None
     if len(lead) < 60 or link_chars > 0.5 * len(lead) or not re.search(r"[.!?\"”]$", lead):
         return None
     return lead
