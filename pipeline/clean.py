@@ -48,6 +48,7 @@ RELATED_LINE_RE = re.compile(
     r"|related\s*:|read\s+(?:also|more)\s*:|see\s+also\s*:)",
     re.IGNORECASE,
 )
+INLINE_COUNTER_RE = re.compile(r"(?:telah\s+)?dibaca\s*:?\s*[\d.,]+\s*k?\s*kali|\b[\d.,]+k?\s+kali\s+dibaca", re.IGNORECASE)
 # Lines that carry a keyword list: "TAG: a, b, c", "Tags: …", "Topik: …".
 TAG_LINE_RE = re.compile(r"^\W*(?:tags?|topik|kata\s+kunci|keywords?|label)\s*[:#]\s*.{0,300}$", re.IGNORECASE)
 COUNTER_LINE_RE = re.compile(
@@ -103,7 +104,7 @@ CAPTION_LINE_RE = re.compile(
 
 # -- dateline and closing credit ----------------------------------------------------------------
 _DASH = r"(?:\s+[-–—]{1,2}\s*|\s*[-–—]{1,2}\s+|\s*[–—]\s*|\s*--\s*)"
-DATELINE_RE = re.compile(rf"^(?P<head>[^\n.!?\"“”]{{2,90}}?){_DASH}(?=\S)")
+DATELINE_RE = re.compile(rf"^(?P<head>(?:[^\n.!?\"“”]|\.(?=\S)){{2,90}}?){_DASH}(?=\S)")
 AGENCY_HINT_RE = re.compile(
     r"news|antara|infopublik|\.com|\.co\b|\.id\b|kompas|tempo|detik|okezone|liputan|viva|republika|tribun|cnn|jpnn|\bkp\b|\bmc\b|mmc|media|pos\b|post\b|times|online|radar",
     re.IGNORECASE,
@@ -254,7 +255,14 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
             byline.captions.append(line)
             continue
         out.append(line)
-    # A story ending in a run of link titles (a related list without heading) keeps them out.
+    # The dateline opens the story: short lines above it are captions of the lead photo or
+    # kicker labels ("Twitter @Persib Samsul Arif gabung…", "FotoBisnis").
+    for k in range(1, min(3, len(out))):
+        location, agency = split_dateline(out[k])
+        if agency and all(len(x) < 300 for x in out[:k]):
+            byline.captions.extend(x for x in out[:k] if len(x) >= 40)
+            out = out[k:]
+            break
     return out, byline
 
 
@@ -355,9 +363,15 @@ def clean_tree(tree: lxml_html.HtmlElement) -> list[str]:
     captions: list[str] = []
     for el in tree.xpath(_CAPTION_XPATH):
         text = " ".join(el.text_content().split())
-        if text and len(text) < 400:
-            captions.append(text)
-            _drop(el)
+        if not text or len(text) >= 400:
+            continue
+        link_text = sum(len(a.text_content()) for a in el.iter("a"))
+        # Teaser cards of other stories also use "caption" classes: those are links, often
+        # with a read counter; they are boilerplate, not captions of this story's photos.
+        if link_text > 0.5 * len(text) or INLINE_COUNTER_RE.search(text) or el.xpath("ancestor::a"):
+            continue
+        captions.append(text)
+        _drop(el)
     body_len = len(tree.text_content()) or 1
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "h1"):

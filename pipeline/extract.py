@@ -419,9 +419,16 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         # byline/URL/text fallbacks below replace it.
         date_extraction_params={"extensive_search": False, "original_date": True, "url": url},
     )
-    if doc is None:
+    if doc is None or not (doc.text or "").strip():
         result.title = _choose_title(tree, None)
-        result.error = "no main text found"
+        result.captions = captions
+        if sum(len(c) for c in captions) >= 100:
+            # A photo gallery: the captions are all the text there is; not an article.
+            result.text = "\n".join(dict.fromkeys(captions))
+            result.language = detect_language(result.text) or _html_lang(tree)
+            result.extra["page_kind"] = "gallery"
+        else:
+            result.error = "no main text found"
         return
     raw_text = doc.text or ""
     title = _choose_title(tree, doc.title) if options.clean else doc.title
