@@ -243,10 +243,15 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
         if LIST_HEADING_RE.match(line):
             in_list = True
             continue
+        if CONTRIBUTOR_LINE_RE.match(line) and out and len(out[-1]) < 60 and not re.search(r"[.!?\"”)]$", out[-1]):
+            out.pop()  # the contributor box's name line above its blurb
+            continue
         if is_boilerplate_line(line):
             continue
-        if norm_title and not out and _norm(line) == norm_title:
+        if norm_title and len(out) < 5 and _norm(line) == norm_title:
             continue
+        if len(line) <= 25 and " " not in line and not re.search(r"[.!?\"”)]$", line) and not line.isdigit():
+            continue  # a lone word between paragraphs: section label or ad-slot name, not prose
         # Bylines sit before the story or at its very end; elsewhere "Penulis: ..." could be prose.
         near_edge = not out or i >= len(lines) - 4
         if (near_edge or len(line) < 100) and parse_byline_line(line, byline):
@@ -257,7 +262,7 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
         out.append(line)
     # The dateline opens the story: short lines above it are captions of the lead photo or
     # kicker labels ("Twitter @Persib Samsul Arif gabung…", "FotoBisnis").
-    for k in range(1, min(3, len(out))):
+    for k in range(1, min(5, len(out))):
         location, agency = split_dateline(out[k])
         if agency and all(len(x) < 300 for x in out[:k]):
             byline.captions.extend(x for x in out[:k] if len(x) >= 40)

@@ -422,6 +422,9 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
     if doc is None or not (doc.text or "").strip():
         result.title = _choose_title(tree, None)
         result.captions = captions
+        result.date, result.date_source = _pick_date(
+            [("meta", meta_date), ("byline", parse_any_date(byline_text) if byline_text else None), ("byline", region_date), ("url", date_from_url(url))]
+        )
         if sum(len(c) for c in captions) >= 100:
             # A photo gallery: the captions are all the text there is; not an article.
             result.text = "\n".join(dict.fromkeys(captions))
@@ -465,10 +468,7 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         ("url", date_from_url(url)),
         ("text", _story_text_date(lines)),
     ]
-    for source, iso in candidates:
-        if iso:
-            result.date, result.date_source = iso, source
-            break
+    result.date, result.date_source = _pick_date(candidates)
     result.is_article = _is_article(tree, url, title, lines, result.text, options)
     if not result.is_article and not result.error and len(result.text) < options.min_text_chars:
         result.error = None  # a short page is a decision, not an error
@@ -530,6 +530,14 @@ def _recover_lead(tree: lxml_html.HtmlElement, first_line: str) -> str | None:
     if len(lead) < 60 or link_chars > 0.5 * len(lead) or not re.search(r"[.!?\"”]$", lead):
         return None
     return lead
+
+
+def _pick_date(candidates: list[tuple[str, str | None]]) -> tuple[str | None, str | None]:
+    """First found date in trust order, with its source name."""
+    for source, iso in candidates:
+        if iso:
+            return iso, source
+    return None, None
 
 
 def _story_text_date(lines: list[str]) -> str | None:
