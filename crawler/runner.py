@@ -68,7 +68,8 @@ def run_crawl(
     Returns:
         A :class:`CrawlResult` per source id.
     """
-    process = CrawlerProcess(crawl_settings(settings), install_root_handler=False)
+    merged = {"LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})}
+    process = CrawlerProcess(crawl_settings(merged))
     results: dict[str, CrawlResult] = {}
 
     for job in jobs:
@@ -100,8 +101,10 @@ def run_crawl(
                 k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()
             }
 
-        crawler.signals.connect(_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(_closed, signal=signals.spider_closed)
+        # weak=False: these closures are rebound every loop turn and would otherwise be
+        # garbage-collected, silently dropping every source's items but the last one's.
+        crawler.signals.connect(_scraped, signal=signals.item_scraped, weak=False)
+        crawler.signals.connect(_closed, signal=signals.spider_closed, weak=False)
         process.crawl(crawler, source=job.source, known_urls=job.known_urls)
     process.start()
     return results

@@ -76,4 +76,8 @@ def normalize(text: str) -> list[str]:
     for phrase, joined in PHRASES.items():
         text = text.replace(phrase, joined)
     stop = _stopwords()
-    return [stem(t) for t in re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)*", text) if t not in stop and len(t) > 1]
+    return [
+        stem(t)
+        for t in re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)*", text)
+        if t not in stop and len(t) > 1
+    ]

@@ -1,0 +1,301 @@
+"""Topic classifier inference: load the shipped model once, predict calibrated topic scores.
+
+The model is a scikit-learn ``Pipeline`` (TF-IDF over Sastrawi-stemmed tokens from
+:class:`pipeline.textnorm.Normalizer` → one calibrated logistic regression per topic) saved with
+skops together with a small JSON header (versions, thresholds, model version). Labels follow
+``../shared/annotation/GUIDELINE.md``.
+
+Example:
+    >>> from pipeline.classify import load_model
+    >>> model = load_model()
+    >>> pred = model.predict([{"title": "Pemkab teken MoU", "text": "..."}])[0]
+    >>> pred.labels, pred.scores["kerja_sama"], pred.evidence["kerja_sama"][:3]
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+import skops
+import skops.io as sio
+from sklearn.pipeline import Pipeline
+
+TOPICS: tuple[str, ...] = ("kerja_sama", "pungli", "digitalisasi")
+
+#: Bump when the layout of the saved file (header keys, pipeline step names) changes.
+MODEL_FORMAT = 1
+HEADER_NAME = "pantau_model.json"
+DEFAULT_MODEL_PATH = (
+    Path(__file__).resolve().parents[1] / "models" / "artifacts" / "topic_model.skops"
+)
+EVIDENCE_TOP_K = 5
+
+#: Types skops may rebuild besides its built-in safe list. Listed explicitly (never
+#: ``trusted=True``): anything else in a model file makes loading fail.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "pipeline.classify.StemTokenizer",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.multiclass._ConstantPredictor",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.utils._bunch.Bunch",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "builtins.int",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.dtype",
+)
+
+
+class ModelVersionError(RuntimeError):
+    """The model file was written by other library versions or another model format."""
+
+
+class StemTokenizer:
+    """TF-IDF tokenizer: text → Sastrawi-stemmed tokens via :class:`pipeline.textnorm.Normalizer`.
+
+    Stateless on purpose: the saved model holds only this class name, so the normaliser (and
+    its stemming cache) is built once per process and improvements to ``textnorm`` apply
+    without re-serialising its internals.
+    """
+
+    def __call__(self, text: str) -> list[str]:
+        return _normalizer()(text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(StemTokenizer)
+
+
+@lru_cache(maxsize=1)
+def _normalizer() -> Any:
+    from pipeline.textnorm import Normalizer
+
+    return Normalizer()
+
+
+def doc_text(doc: Mapping[str, Any]) -> str:
+    """Join title and body the same way for training and inference."""
+    title = doc.get("title") or ""
+    text = doc.get("text") or ""
+    return f"{title}\n\n{text}" if title else text
+
+
+@dataclass
+class Prediction:
+    """Topic decision for one article.
+
+    Attributes:
+        scores: Calibrated probability per topic, in [0, 1].
+        labels: Topics whose score is ≥ that topic's threshold, in ``TOPICS`` order.
+        evidence: Per topic, the top contributing terms as ``(term, weight)``, weight =
+            logistic-regression coefficient × the term's tf-idf value in this article
+            (positive = pushes towards the topic), largest first.
+    """
+
+    scores: dict[str, float]
+    labels: list[str]
+    evidence: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+
+@dataclass
+class TopicModel:
+    """A loaded topic model: fitted pipeline, per-topic thresholds and its header."""
+
+    pipeline: Pipeline
+    thresholds: dict[str, float]
+    version: str
+    header: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._coef, self._names = linear_weights(self.pipeline)
+
+    def predict_proba(self, docs: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """Calibrated probabilities, shape ``(len(docs), len(TOPICS))``."""
+        if not docs:
+            return np.zeros((0, len(TOPICS)))
+        return self.pipeline.predict_proba([doc_text(d) for d in docs])
+
+    def predict(
+        self, docs: Sequence[Mapping[str, Any]], top_k: int = EVIDENCE_TOP_K
+    ) -> list[Prediction]:
+        """Score articles and explain each topic score.
+
+        Args:
+            docs: Mappings with ``"title"`` and ``"text"``.
+            top_k: Evidence terms kept per topic.
+
+        Returns:
+            One :class:`Prediction` per doc, in input order.
+        """
+        if not docs:
+            return []
+        texts = [doc_text(d) for d in docs]
+        features = self.pipeline[:-1].transform(texts)
+        proba = self.pipeline[-1].predict_proba(features)
+        features = features.tocsr()
+        out = []
+        for i in range(len(texts)):
+            row = features[i]
+            idx, vals = row.indices, row.data
+            scores = {t: float(np.clip(proba[i, j], 0.0, 1.0)) for j, t in enumerate(TOPICS)}
+            evidence: dict[str, list[tuple[str, float]]] = {}
+            for j, topic in enumerate(TOPICS):
+                contrib = vals * self._coef[j, idx]
+                order = np.argsort(-contrib)[:top_k]
+                evidence[topic] = [
+                    (self._names[idx[k]], round(float(contrib[k]), 4))
+                    for k in order
+                    if contrib[k] > 0
+                ]
+            labels = [t for t in TOPICS if scores[t] >= self.thresholds[t]]
+            out.append(Prediction(scores=scores, labels=labels, evidence=evidence))
+        return out
+
+
+def linear_weights(pipe: Pipeline) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficient matrix ``(n_topics, n_features)`` and readable feature names.
+
+    The calibrated classifiers use ``ensemble=False``: one logistic regression per topic fitted
+    on all training data, whose coefficients explain the (monotone) calibrated score.
+    """
+    names = np.array(
+        [n.split("__", 1)[-1] for n in pipe[:-1].get_feature_names_out()], dtype=object
+    )
+    ovr = pipe[-1]
+    coef = np.zeros((len(ovr.estimators_), len(names)))
+    for j, est in enumerate(ovr.estimators_):
+        base = getattr(est, "calibrated_classifiers_", None)
+        if base:
+            coef[j] = np.ravel(base[0].estimator.coef_)
+        elif hasattr(est, "coef_"):
+            coef[j] = np.ravel(est.coef_)
+        # _ConstantPredictor (a topic without positives): zero weights, no evidence.
+    return coef, names
+
+
+def library_versions() -> dict[str, Any]:
+    """Versions that must match between the writer and the reader of a model file."""
+    return {"sklearn": sklearn.__version__, "skops": skops.__version__, "format": MODEL_FORMAT}
+
+
+def save_model(
+    pipe: Pipeline,
+    thresholds: Mapping[str, float],
+    path: str | Path,
+    version: str,
+    extra: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write a fitted pipeline plus header (versions, thresholds) as one skops file.
+
+    The header is an extra JSON member of the skops zip archive, so it can be checked before
+    any object is rebuilt.
+
+    Returns:
+        The written path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = {
+        **library_versions(),
+        "version": version,
+        "topics": list(TOPICS),
+        "thresholds": {t: float(thresholds[t]) for t in TOPICS},
+        **(dict(extra) if extra else {}),
+    }
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    sio.dump(pipe, tmp, compression=zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(tmp, "a") as zf:
+        zf.writestr(HEADER_NAME, json.dumps(header, indent=2, ensure_ascii=False))
+    tmp.replace(path)
+    return path
+
+
+def read_header(path: str | Path) -> dict[str, Any]:
+    """Read a model file's JSON header without rebuilding any object.
+
+    Raises:
+        ModelVersionError: The file is not a Pantau model file.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return json.loads(zf.read(HEADER_NAME))
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+        raise ModelVersionError(
+            f"{path} is not a Pantau topic-model file (no {HEADER_NAME} header): {exc}"
+        ) from exc
+
+
+def check_versions(header: Mapping[str, Any], path: str | Path = "<model>") -> None:
+    """Refuse a model written with another scikit-learn / skops / model-format version.
+
+    Raises:
+        ModelVersionError: With both version sets and how to fix it.
+    """
+    here = library_versions()
+    mismatched = [k for k in here if header.get(k) != here[k]]
+    if mismatched:
+        theirs = ", ".join(f"{k} {header.get(k)}" for k in here)
+        ours = ", ".join(f"{k} {here[k]}" for k in here)
+        raise ModelVersionError(
+            f"Model file {path} was written with {theirs}, but this environment has {ours} "
+            f"(mismatch: {', '.join(mismatched)}). Unpickling across versions is unsafe; "
+            "retrain with `pantau train` or install the versions the model was built with."
+        )
+
+
+_CACHE: dict[Path, TopicModel] = {}
+_LOCK = threading.Lock()
+
+
+def load_model(path: str | Path | None = None) -> TopicModel:
+    """Load a topic model once per process (cached by resolved path).
+
+    Args:
+        path: A model file written by :func:`save_model`; default: the shipped artifact
+            ``models/artifacts/topic_model.skops``.
+
+    Raises:
+        ModelVersionError: The file comes from other library versions or model format.
+        FileNotFoundError: No such file.
+    """
+    resolved = Path(path or DEFAULT_MODEL_PATH).resolve()
+    with _LOCK:
+        if resolved in _CACHE:
+            return _CACHE[resolved]
+        if not resolved.is_file():
+            raise FileNotFoundError(f"No topic model at {resolved}; run `pantau train`.")
+        header = read_header(resolved)
+        check_versions(header, resolved)
+        pipe = sio.load(resolved, trusted=list(TRUSTED_TYPES))
+        model = TopicModel(
+            pipeline=pipe,
+            thresholds={t: float(header["thresholds"][t]) for t in TOPICS},
+            version=str(header["version"]),
+            header=header,
+        )
+        _CACHE[resolved] = model
+        return model
+
+
+def clear_cache() -> None:
+    """Forget loaded models (after installing a new model version in the same process)."""
+    with _LOCK:
+        _CACHE.clear()

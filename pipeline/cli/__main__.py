@@ -1,0 +1,5 @@
+"""``python -m pipeline.cli`` = ``pantau``."""
+
+from pipeline.cli import main
+
+main()
