@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import core, db
+from pipeline.cli import core, db, extract
 
 app = typer.Typer(
     name="pantau",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, db):
+for module in (core, db, extract):
     module.register(app)
 
 
