@@ -335,13 +335,10 @@ def _looks_like_story(lines: list[str]) -> bool:
 def _is_article(tree: lxml_html.HtmlElement, url: str | None, title: str | None, lines: list[str], text: str, options: ExtractOptions) -> bool:
     if len(text) < options.min_text_chars or not _looks_like_story(lines):
         return False
-    og_type = (_meta_content(tree, "@property='og:type'") or "").lower()
-    if og_type == "article":
-        return True
     url_path = re.sub(r"^[a-z]+://[^/]+", "", url or "")
     url_says_list = bool(_NON_ARTICLE_URL_RE.search(url_path)) and not re.search(r"\d{4,}|/read/|/berita/\d", url_path)
     title_says_list = bool(title and _NON_ARTICLE_TITLE_RE.search(title))
-    # Many link-titles under the headline: a front page or listing with a teaser paragraph.
+    # Listing signals win over og:type, which many CMSs set to "article" on every page.
     return not (url_says_list or title_says_list)
 
 
