@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import trafilatura
@@ -45,7 +45,10 @@ LEAK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("tag list", r"^\W*tags?\W*(?::.*)?$"),
         ("contributor box", r"merupakan salah satu kontributor"),
         ("print widget", r"print friendly"),
-        ("related heading", r"^\W*(?:berita lainnya|berita terbaru|radio corner|berita terkait)\W*$"),
+        (
+            "related heading",
+            r"^\W*(?:berita lainnya|berita terbaru|radio corner|berita terkait)\W*$",
+        ),
         ("byline", r"^\W*(?:reporter|editor|penulis|pewarta)\s*:"),
     )
 )
@@ -181,8 +184,12 @@ def _gold_dates(value: str | None) -> tuple[str, ...]:
         return ()
     ts = datetime.fromisoformat(value)
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
-    return tuple(dict.fromkeys([ts.astimezone(timezone(timedelta(hours=7))).date().isoformat(), ts.date().isoformat()]))
+        ts = ts.replace(tzinfo=UTC)
+    return tuple(
+        dict.fromkeys(
+            [ts.astimezone(timezone(timedelta(hours=7))).date().isoformat(), ts.date().isoformat()]
+        )
+    )
 
 
 def load_indonesian(shared: Path) -> list[Case]:
@@ -220,7 +227,15 @@ def load_aeb(shared: Path) -> list[Case]:
         url = g.get("url")
         host = re.sub(r"^www\.", "", re.sub(r"^[a-z]+://([^/]+).*$", r"\1", url or "?"))
         cases.append(
-            Case("aeb", host, key, gzip.decompress(path.read_bytes()), url, True, text=g.get("articleBody") or "")
+            Case(
+                "aeb",
+                host,
+                key,
+                gzip.decompress(path.read_bytes()),
+                url,
+                True,
+                text=g.get("articleBody") or "",
+            )
         )
     return cases
 
@@ -238,7 +253,11 @@ def load_replicas() -> list[Case]:
             page = site.article(a)  # type: ignore[attr-defined]
             # The sample's own texts still carry a few related-link lines ("Baca juga: …",
             # "Baca_Juga"); those are not story text.
-            paras = [p for p in a.paragraphs if len(p) > 200 or not re.match(r"^\W*baca[\s_]+juga\b", p, re.IGNORECASE)]
+            paras = [
+                p
+                for p in a.paragraphs
+                if len(p) > 200 or not re.match(r"^\W*baca[\s_]+juga\b", p, re.IGNORECASE)
+            ]
             expected = "\n".join(paras)
             # The replicas add their own dateline (and InfoPublik a closing credit).
             m = re.search(r"<p>([^<]*?)" + re.escape(_html_escape(paras[0][:40])), page)
@@ -260,8 +279,21 @@ def load_replicas() -> list[Case]:
             )
         for page_no in range(1, site.pages() + 1):
             _status, _ctype, body = site.listing(page_no)  # type: ignore[attr-defined]
-            listing_url = "/berita/%d" % page_no if site_id == "mmckalteng" else "/kategori/nusantara/page/%d" % page_no
-            cases.append(Case("replicas", site_id, f"{site_id}-listing-{page_no}", body, f"http://127.0.0.1{listing_url}", False))
+            listing_url = (
+                f"/berita/{page_no}"
+                if site_id == "mmckalteng"
+                else f"/kategori/nusantara/page/{page_no}"
+            )
+            cases.append(
+                Case(
+                    "replicas",
+                    site_id,
+                    f"{site_id}-listing-{page_no}",
+                    body,
+                    f"http://127.0.0.1{listing_url}",
+                    False,
+                )
+            )
     return cases
 
 
@@ -288,10 +320,15 @@ def run_trafilatura(case: Case) -> Outcome:
     return Outcome(d.get("title"), d.get("date"), text, len(text) >= 250)
 
 
-SYSTEMS: dict[str, Callable[[Case], Outcome]] = {"pantau": run_pantau, "trafilatura": run_trafilatura}
+SYSTEMS: dict[str, Callable[[Case], Outcome]] = {
+    "pantau": run_pantau,
+    "trafilatura": run_trafilatura,
+}
 
 
-def evaluate(cases: Iterable[Case], systems: dict[str, Callable[[Case], Outcome]] | None = None) -> dict[tuple[str, str, str], Scores]:
+def evaluate(
+    cases: Iterable[Case], systems: dict[str, Callable[[Case], Outcome]] | None = None
+) -> dict[tuple[str, str, str], Scores]:
     """Score every system on every case.
 
     Args:
@@ -340,14 +377,21 @@ def load_cases(datasets: Iterable[str], shared: Path | None = None) -> list[Case
     for name in datasets:
         if name == "replicas":
             cases += load_replicas()
-        elif name == "indonesian" and (shared / "data/extraction_gold/indonesian/gold.json").exists():
+        elif (
+            name == "indonesian" and (shared / "data/extraction_gold/indonesian/gold.json").exists()
+        ):
             cases += load_indonesian(shared)
-        elif name == "aeb" and (shared / "data/extraction_gold/scrapinghub_aeb/ground-truth.json").exists():
+        elif (
+            name == "aeb"
+            and (shared / "data/extraction_gold/scrapinghub_aeb/ground-truth.json").exists()
+        ):
             cases += load_aeb(shared)
     return cases
 
 
-def main(datasets: tuple[str, ...] = ("indonesian", "aeb", "replicas"), per_site: bool = True) -> dict[tuple[str, str, str], Scores]:
+def main(
+    datasets: tuple[str, ...] = ("indonesian", "aeb", "replicas"), per_site: bool = True
+) -> dict[tuple[str, str, str], Scores]:
     """Evaluate and print the table.
 
     Args:

@@ -48,9 +48,13 @@ RELATED_LINE_RE = re.compile(
     r"|related\s*:|read\s+(?:also|more)\s*:|see\s+also\s*:)",
     re.IGNORECASE,
 )
-INLINE_COUNTER_RE = re.compile(r"(?:telah\s+)?dibaca\s*:?\s*[\d.,]+\s*k?\s*kali|\b[\d.,]+k?\s+kali\s+dibaca", re.IGNORECASE)
+INLINE_COUNTER_RE = re.compile(
+    r"(?:telah\s+)?dibaca\s*:?\s*[\d.,]+\s*k?\s*kali|\b[\d.,]+k?\s+kali\s+dibaca", re.IGNORECASE
+)
 # Lines that carry a keyword list: "TAG: a, b, c", "Tags: …", "Topik: …".
-TAG_LINE_RE = re.compile(r"^\W*(?:tags?|topik|kata\s+kunci|keywords?|label)\s*[:#]\s*.{0,300}$", re.IGNORECASE)
+TAG_LINE_RE = re.compile(
+    r"^\W*(?:tags?|topik|kata\s+kunci|keywords?|label)\s*[:#]\s*.{0,300}$", re.IGNORECASE
+)
 COUNTER_LINE_RE = re.compile(
     r"^\W*(?:(?:telah\s+)?dibaca\s*:?\s*[\d.,]+\s*(?:kali|x)?|[\d.,]+\s*(?:kali dibaca|views?|komentar|comments?|shares?|dilihat)"
     r"|dilihat\s*:?\s*[\d.,]+\s*(?:kali|x)?|views?\s*:?\s*[\d.,]+|\d{1,7}(?:\s+\d{1,7}){0,3})\W*$",
@@ -87,7 +91,10 @@ BYLINE_PAIR_RE = re.compile(
     re.IGNORECASE,
 )
 # "Kontribusi dari Kominfo Pulang Pisau, 30 Januari 2018 11:55, Dibaca 3 kali."
-CONTRIBUTED_BY_RE = re.compile(r"^\W*(?:kontribusi|dikirim|diposting|diterbitkan|posted|published)\s+(?:dari|oleh|by|on)\s+(?P<who>[^,\n]{2,80})", re.IGNORECASE)
+CONTRIBUTED_BY_RE = re.compile(
+    r"^\W*(?:kontribusi|dikirim|diposting|diterbitkan|posted|published)\s+(?:dari|oleh|by|on)\s+(?P<who>[^,\n]{2,80})",
+    re.IGNORECASE,
+)
 _DAYS = r"senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # "Selasa, 05 Juli 2022 - Ita Wijayanti", "30 Januari 2018 11:55 WIB | Oleh X"
 DATE_AUTHOR_RE = re.compile(
@@ -243,14 +250,24 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
         if LIST_HEADING_RE.match(line):
             in_list = True
             continue
-        if CONTRIBUTOR_LINE_RE.match(line) and out and len(out[-1]) < 60 and not re.search(r"[.!?\"”)]$", out[-1]):
+        if (
+            CONTRIBUTOR_LINE_RE.match(line)
+            and out
+            and len(out[-1]) < 60
+            and not re.search(r"[.!?\"”)]$", out[-1])
+        ):
             out.pop()  # the contributor box's name line above its blurb
             continue
         if is_boilerplate_line(line):
             continue
         if norm_title and len(out) < 5 and _norm(line) == norm_title:
             continue
-        if len(line) <= 25 and " " not in line and not re.search(r"[.!?\"”)]$", line) and not line.isdigit():
+        if (
+            len(line) <= 25
+            and " " not in line
+            and not re.search(r"[.!?\"”)]$", line)
+            and not line.isdigit()
+        ):
             continue  # a lone word between paragraphs: section label or ad-slot name, not prose
         # Bylines sit before the story or at its very end; elsewhere "Penulis: ..." could be prose.
         near_edge = not out or i >= len(lines) - 4
@@ -263,7 +280,7 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
     # The dateline opens the story: short lines above it are captions of the lead photo or
     # kicker labels ("Twitter @Persib Samsul Arif gabung…", "FotoBisnis").
     for k in range(1, min(5, len(out))):
-        location, agency = split_dateline(out[k])
+        _location, agency = split_dateline(out[k])
         if agency and all(len(x) < 300 for x in out[:k]):
             byline.captions.extend(x for x in out[:k] if len(x) >= 40)
             out = out[k:]
@@ -310,7 +327,9 @@ def split_dateline(first_line: str) -> tuple[str | None, str | None]:
 
 def _is_agency(part: str) -> bool:
     words = part.split()
-    if len(words) == 1 and re.search(r"[a-z][A-Z]", part):  # CamelCase brand: MMCKalteng, InfoPublik
+    if len(words) == 1 and re.search(
+        r"[a-z][A-Z]", part
+    ):  # CamelCase brand: MMCKalteng, InfoPublik
         return True
     return bool(AGENCY_HINT_RE.search(part)) and len(words) <= 4
 
@@ -392,7 +411,9 @@ def clean_tree(tree: lxml_html.HtmlElement) -> list[str]:
             continue
         text_len = len(el.text_content())
         is_comments = bool(re.search(r"comment|komentar|disqus|respond", attrs, re.IGNORECASE))
-        if text_len > 0.4 * body_len and not (is_comments and el.xpath(".//form|.//*[@id='respond']")):
+        if text_len > 0.4 * body_len and not (
+            is_comments and el.xpath(".//form|.//*[@id='respond']")
+        ):
             continue
         long_paras = sum(1 for p in el.iter("p") if len(p.text_content()) > 200)
         if long_paras >= 3 and not is_comments:

@@ -66,7 +66,9 @@ NUMERIC_DATE_RE = re.compile(
     r"(?<![\d/.-])(?P<d>[0-3]?\d)[/.-](?P<m>[01]?\d)[/.-](?P<y>(?:19|20)?\d\d)(?![\d/.-])"
 )
 # ISO-like "2018-01-30" or "2018/01/30"
-ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?!\d)")
+ISO_DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?!\d)"
+)
 # URL path dates: /2015/11/05/, /20151105/, republika's /16/02/15/ (yy/mm/dd).
 URL_DATE_RES = (
     re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?:/|$)"),

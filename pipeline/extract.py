@@ -136,7 +136,11 @@ def decode_html(data: bytes) -> str:
     Returns:
         The page text.
     """
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace")
     try:
@@ -208,7 +212,9 @@ def _strip_site_name(title: str, site_name: str | None = None) -> str:
         return title.strip()
     if site_name:
         sn = site_name.casefold()
-        kept = [p for p in parts if p.strip().casefold() not in sn and sn not in p.strip().casefold()]
+        kept = [
+            p for p in parts if p.strip().casefold() not in sn and sn not in p.strip().casefold()
+        ]
         if kept and len(kept) < len(parts):
             return " - ".join(kept).strip()
     # Otherwise the longest segment is the headline (site names are short).
@@ -218,7 +224,13 @@ def _strip_site_name(title: str, site_name: str | None = None) -> str:
 
 def _headline(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     """The story's h1 (inside article/main when there is one)."""
-    for xp in ("//article//h1", "//main//h1", "//*[contains(@class,'title') or contains(@class,'judul')]/self::h1", "//h1", "//article//h2"):
+    for xp in (
+        "//article//h1",
+        "//main//h1",
+        "//*[contains(@class,'title') or contains(@class,'judul')]/self::h1",
+        "//h1",
+        "//article//h2",
+    ):
         found = tree.xpath(xp)
         if found:
             return found[0]
@@ -228,7 +240,9 @@ def _headline(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
 def _choose_title(tree: lxml_html.HtmlElement, traf_title: str | None) -> str | None:
     site_name = _meta_content(tree, "@property='og:site_name'", "@name='application-name'")
     candidates = [
-        _meta_content(tree, "@property='og:title'", "@name='twitter:title'", "@property='twitter:title'"),
+        _meta_content(
+            tree, "@property='og:title'", "@name='twitter:title'", "@property='twitter:title'"
+        ),
         " ".join(tree.xpath("string(//title)").split()) or None,
     ]
     h1 = _headline(tree)
@@ -242,7 +256,9 @@ def _choose_title(tree: lxml_html.HtmlElement, traf_title: str | None) -> str | 
                 return c
         if cleaned and h1_text.isupper() and _norm(cleaned[0]).startswith(_norm(h1_text)[:30]):
             return cleaned[0]
-        if not cleaned or any(_norm(h1_text) in _norm(c) or _norm(c) in _norm(h1_text) for c in cleaned):
+        if not cleaned or any(
+            _norm(h1_text) in _norm(c) or _norm(c) in _norm(h1_text) for c in cleaned
+        ):
             return h1_text
     if cleaned:
         return cleaned[0]
@@ -253,7 +269,10 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().casefold()
 
 
-_BYLINE_CLASS_RE = re.compile(r"date|time|tanggal|tgl|byline|author|penulis|reporter|editor|meta|posted|publish|info", re.IGNORECASE)
+_BYLINE_CLASS_RE = re.compile(
+    r"date|time|tanggal|tgl|byline|author|penulis|reporter|editor|meta|posted|publish|info",
+    re.IGNORECASE,
+)
 
 
 def _byline_area(tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | None) -> str:
@@ -276,7 +295,20 @@ def _byline_area(tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | 
         if el in headline.iterancestors():
             continue
         own = " ".join(((el.text or "") + " ").split())
-        if el.tag in ("p", "div", "span", "time", "small", "li", "a", "b", "strong", "em", "i", "td"):
+        if el.tag in (
+            "p",
+            "div",
+            "span",
+            "time",
+            "small",
+            "li",
+            "a",
+            "b",
+            "strong",
+            "em",
+            "i",
+            "td",
+        ):
             if el.tag == "time" and el.get("datetime"):
                 chunks.append(el.get("datetime", ""))
             if own:
@@ -291,7 +323,9 @@ def _byline_area(tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | 
     return "\n".join(chunks)
 
 
-def _article_region_dates(tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | None) -> str | None:
+def _article_region_dates(
+    tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | None
+) -> str | None:
     """Date from date-like elements inside the article container (not header or sidebar)."""
     containers = tree.xpath("//article") or ([headline.getparent()] if headline is not None else [])
     for container in containers[:1]:
@@ -326,24 +360,39 @@ def _looks_like_story(lines: list[str]) -> bool:
     """Enough running prose: listings are runs of short link titles, not paragraphs."""
     if not lines:
         return False
-    prose = [ln for ln in lines if len(ln) >= 100 or (len(ln) >= 40 and re.search(r"[.!?\"”。！？)]$", ln))]
+    prose = [
+        ln
+        for ln in lines
+        if len(ln) >= 100 or (len(ln) >= 40 and re.search(r"[.!?\"”。！？)]$", ln))
+    ]
     prose_chars = sum(len(ln) for ln in prose)
     total = sum(len(ln) for ln in lines)
     return bool(prose) and (prose_chars >= 0.4 * total or prose_chars >= 1500)
 
 
-def _is_article(tree: lxml_html.HtmlElement, url: str | None, title: str | None, lines: list[str], text: str, options: ExtractOptions) -> bool:
+def _is_article(
+    tree: lxml_html.HtmlElement,
+    url: str | None,
+    title: str | None,
+    lines: list[str],
+    text: str,
+    options: ExtractOptions,
+) -> bool:
     if len(text) < options.min_text_chars or not _looks_like_story(lines):
         return False
     url_path = re.sub(r"^[a-z]+://[^/]+", "", url or "")
-    url_says_list = bool(_NON_ARTICLE_URL_RE.search(url_path)) and not re.search(r"\d{4,}|/read/|/berita/\d", url_path)
+    url_says_list = bool(_NON_ARTICLE_URL_RE.search(url_path)) and not re.search(
+        r"\d{4,}|/read/|/berita/\d", url_path
+    )
     title_says_list = bool(title and _NON_ARTICLE_TITLE_RE.search(title))
     # Listing signals win over og:type, which many CMSs set to "article" on every page.
     return not (url_says_list or title_says_list)
 
 
 # -- the extractor --------------------------------------------------------------------------------
-def extract(html: str | bytes, url: str | None = None, options: ExtractOptions | None = None) -> Extracted:
+def extract(
+    html: str | bytes, url: str | None = None, options: ExtractOptions | None = None
+) -> Extracted:
     """Extract the article text and metadata of one HTML page.
 
     Never raises for bad pages: empty, binary, oversized, undecodable or too slow pages give
@@ -385,7 +434,9 @@ def extract(html: str | bytes, url: str | None = None, options: ExtractOptions |
     except ExtractionTimeout as exc:
         return Extracted(url=url, error=f"time limit: {exc}", extra=result.extra)
     except Exception as exc:  # a malformed page must not stop a batch
-        return Extracted(url=url, error=f"extraction failed: {type(exc).__name__}: {exc}", extra=result.extra)
+        return Extracted(
+            url=url, error=f"extraction failed: {type(exc).__name__}: {exc}", extra=result.extra
+        )
     return result
 
 
@@ -398,7 +449,13 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
     meta_date = _meta_date(tree)
     byline_text = _byline_area(tree, headline)
     region_date = _article_region_dates(tree, headline)
-    meta_author = _meta_content(tree, "@name='author'", "@property='article:author'", "@name='dc.creator'", "@name='DC.creator'")
+    meta_author = _meta_content(
+        tree,
+        "@name='author'",
+        "@property='article:author'",
+        "@name='dc.creator'",
+        "@name='DC.creator'",
+    )
     if meta_author and (meta_author.startswith("http") or len(meta_author) > 80):
         meta_author = None
 
@@ -420,7 +477,12 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         result.title = _choose_title(tree, None)
         result.captions = captions
         result.date, result.date_source = _pick_date(
-            [("meta", meta_date), ("byline", parse_any_date(byline_text) if byline_text else None), ("byline", region_date), ("url", date_from_url(url))]
+            [
+                ("meta", meta_date),
+                ("byline", parse_any_date(byline_text) if byline_text else None),
+                ("byline", region_date),
+                ("url", date_from_url(url)),
+            ]
         )
         if sum(len(c) for c in captions) >= 100:
             # A photo gallery: the captions are all the text there is; not an article.
@@ -440,7 +502,11 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         result.is_article = len(raw_text) >= options.min_text_chars
         return
 
-    if raw_text and (lead := _recover_lead(tree, raw_text.lstrip().splitlines()[0])) and lead[:40] not in raw_text:
+    if (
+        raw_text
+        and (lead := _recover_lead(tree, raw_text.lstrip().splitlines()[0]))
+        and lead[:40] not in raw_text
+    ):
         raw_text = f"{lead}\n{raw_text}"
     lines, byline = clean.clean_lines(raw_text, title)
     byline_info = clean.Byline()
@@ -450,7 +516,9 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
     result.captions = captions + byline.captions
     result.reporter = byline.reporter or byline_info.reporter
     result.editor = byline.editor or byline_info.editor
-    result.author = meta_author or byline_info.author or byline.author or result.reporter or doc.author
+    result.author = (
+        meta_author or byline_info.author or byline.author or result.reporter or doc.author
+    )
     if lines:
         result.location, _agency = clean.split_dateline(lines[0])
         result.credit = clean.find_credit(lines)
@@ -471,7 +539,9 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         result.error = None  # a short page is a decision, not an error
 
 
-_INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "span", "br", "u", "font", "small", "sup", "sub"})
+_INLINE_TAGS = frozenset(
+    {"a", "b", "strong", "i", "em", "span", "br", "u", "font", "small", "sup", "sub"}
+)
 
 
 def _recover_lead(tree: lxml_html.HtmlElement, first_line: str) -> str | None:
@@ -489,7 +559,9 @@ def _recover_lead(tree: lxml_html.HtmlElement, first_line: str) -> str | None:
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style"):
             continue
-        if (el.text and probe in " ".join(el.text.split())) or (el.tail and probe in " ".join(el.tail.split())):
+        if (el.text and probe in " ".join(el.text.split())) or (
+            el.tail and probe in " ".join(el.tail.split())
+        ):
             start = el
             break
     if start is None:
@@ -508,7 +580,11 @@ def _recover_lead(tree: lxml_html.HtmlElement, first_line: str) -> str | None:
     if container.text:
         run.append(container.text)
     for child in container:
-        if child is start or start in child.iterdescendants() or (child.tag == "p" and probe in " ".join(child.text_content().split())):
+        if (
+            child is start
+            or start in child.iterdescendants()
+            or (child.tag == "p" and probe in " ".join(child.text_content().split()))
+        ):
             break
         if not isinstance(child.tag, str) or child.tag in ("script", "style"):
             run.append(child.tail or "")
@@ -548,7 +624,9 @@ def _html_lang(tree: lxml_html.HtmlElement) -> str | None:
     return lang if re.fullmatch(r"[a-z]{2}", lang) else None
 
 
-def extract_file(path: str, url: str | None = None, options: ExtractOptions | None = None) -> Extracted:
+def extract_file(
+    path: str, url: str | None = None, options: ExtractOptions | None = None
+) -> Extracted:
     """Read a saved page (plain or ``.gz``) and :func:`extract` it.
 
     Args:
@@ -574,4 +652,11 @@ def extract_file(path: str, url: str | None = None, options: ExtractOptions | No
     return extract(data, url=url, options=options)
 
 
-__all__ = ["EXTRACTOR_VERSION", "ExtractOptions", "Extracted", "decode_html", "extract", "extract_file"]
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ExtractOptions",
+    "Extracted",
+    "decode_html",
+    "extract",
+    "extract_file",
+]

@@ -11,23 +11,28 @@ import re
 
 _WORD_RE = re.compile(r"[a-zA-Z]+")
 
-ENGLISH = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ENGLISH = _words(
     "the of and to in is that for it with as was on be by at this are from have has had not "
-    "but were which they their his her its been will would an or who said also after".split()
+    "but were which they their his her its been will would an or who said also after"
 )
-MALAY_INDONESIAN = frozenset(
+MALAY_INDONESIAN = _words(
     "yang dan di ke dari ini itu dengan untuk pada dalam tidak akan juga oleh ada atau kepada "
-    "telah sudah bahwa mereka kami kita ia dia para serta tersebut lebih namun karena kerana".split()
+    "telah sudah bahwa mereka kami kita ia dia para serta tersebut lebih namun karena kerana"
 )
-INDONESIAN_ONLY = frozenset(
+INDONESIAN_ONLY = _words(
     "karena bisa setelah saja pemerintah uang kemarin sekarang mengatakan tapi tetapi belum "
     "sedang bagaimana anda nanti hingga agar mau apakah lalu kapan menurut terhadap banyak "
-    "kantor ucap ujar katanya jelasnya kabupaten kota desa warga polisi pihak rp".split()
+    "kantor ucap ujar katanya jelasnya kabupaten kota desa warga polisi pihak rp"
 )
-MALAY_ONLY = frozenset(
+MALAY_ONLY = _words(
     "kerana boleh iaitu sahaja selepas kerajaan wang semalam manakala mahu sebarang encik "
     "bagaimanapun beliau negeri daripada sebelum ini berkata kenyataan pihak berkuasa "
-    "memaklumkan seramai ringgit rm kira-kira pelbagai berhubung tersebut".split()
+    "memaklumkan seramai ringgit rm kira-kira pelbagai berhubung tersebut"
 )
 # Words in both sets above are dropped from the distinctive sets so they never vote.
 _SHARED = INDONESIAN_ONLY & MALAY_ONLY

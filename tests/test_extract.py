@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import EXTRACTOR_VERSION, ExtractOptions, Extracted, extract, extract_file
+from pipeline.extract import EXTRACTOR_VERSION, Extracted, ExtractOptions, extract, extract_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -129,7 +129,9 @@ def test_non_article_pages(name: str, url: str | None) -> None:
 
 
 def test_url_date_when_page_has_none() -> None:
-    html = (FIXTURES / "kp_wordpress.html").read_text("utf-8").replace("Senin, 28 September 2020", "")
+    html = (
+        (FIXTURES / "kp_wordpress.html").read_text("utf-8").replace("Senin, 28 September 2020", "")
+    )
     html = html.replace("Senin (28/9/2020)", "Senin")
     r = extract(html, url="https://kalimantanwarta.example/2020/09/27/dinas-perpustakaan/")
     assert r.date == "2020-09-27"
@@ -138,7 +140,21 @@ def test_url_date_when_page_has_none() -> None:
 
 def test_to_dict_contract() -> None:
     d = _run("kp_wordpress.html").to_dict()
-    for key in ("title", "date", "author", "text", "is_article", "language", "location", "credit", "url", "error", "reporter", "editor", "captions"):
+    for key in (
+        "title",
+        "date",
+        "author",
+        "text",
+        "is_article",
+        "language",
+        "location",
+        "credit",
+        "url",
+        "error",
+        "reporter",
+        "editor",
+        "captions",
+    ):
         assert key in d
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", d["date"])
     assert d["extra"]["extractor"] == EXTRACTOR_VERSION

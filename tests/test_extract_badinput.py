@@ -55,7 +55,9 @@ def test_windows_1252_declared_as_utf8() -> None:
 
 
 def test_utf8_declared_as_windows_1252() -> None:
-    page = ARTICLE.replace('charset="UTF-8"', 'charset="windows-1252"').replace("Rahmat Hidayat", "Rahmat Hidâyat")
+    page = ARTICLE.replace('charset="UTF-8"', 'charset="windows-1252"').replace(
+        "Rahmat Hidayat", "Rahmat Hidâyat"
+    )
     r = extract(page.encode("utf-8"))
     assert r.is_article
     assert "“Banyak warga" in r.text and "Hidâyat" in r.text

@@ -25,7 +25,20 @@ def test_extract_json_one_object_per_input(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     assert len(rows) == 3
     for row in rows:
-        for key in ("title", "date", "author", "text", "is_article", "language", "location", "credit", "reporter", "editor", "captions", "error"):
+        for key in (
+            "title",
+            "date",
+            "author",
+            "text",
+            "is_article",
+            "language",
+            "location",
+            "credit",
+            "reporter",
+            "editor",
+            "captions",
+            "error",
+        ):
             assert key in row
         assert row["date"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", row["date"])
         assert isinstance(row["is_article"], bool)
@@ -42,7 +55,9 @@ def test_extract_url_option_and_gzip(tmp_path: Path) -> None:
     page = (FIXTURES / "portal_print.html").read_bytes()
     gz = tmp_path / "page.html.gz"
     gz.write_bytes(gzip.compress(page))
-    proc = pantau("extract", str(gz), "--url", "https://portal.example/berita/2018/03/22/akta/", "--json")
+    proc = pantau(
+        "extract", str(gz), "--url", "https://portal.example/berita/2018/03/22/akta/", "--json"
+    )
     assert proc.returncode == 0, proc.stderr
     row = json.loads(proc.stdout)
     assert row["url"] == "https://portal.example/berita/2018/03/22/akta/"
@@ -50,7 +65,9 @@ def test_extract_url_option_and_gzip(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_exits_nonzero_but_reports_the_rest(tmp_path: Path) -> None:
-    proc = pantau("extract", str(FIXTURES / "kp_wordpress.html"), str(tmp_path / "missing.html"), "--json")
+    proc = pantau(
+        "extract", str(FIXTURES / "kp_wordpress.html"), str(tmp_path / "missing.html"), "--json"
+    )
     assert proc.returncode == 1
     assert "missing.html" in proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]

@@ -48,7 +48,10 @@ def test_numeric_dates(text: str, iso: str | None) -> None:
     [
         ("http://regional.kompas.com/read/2015/11/04/21040031/judul", "2015-11-04"),
         ("https://x.example/2020/09/27/judul/", "2020-09-27"),
-        ("http://nasional.republika.co.id/berita/nasional/daerah/16/02/15/o2l07x284-judul", "2016-02-15"),
+        (
+            "http://nasional.republika.co.id/berita/nasional/daerah/16/02/15/o2l07x284-judul",
+            "2016-02-15",
+        ),
         ("https://x.example/berita/read/12345/judul", None),
         (None, None),
     ],
@@ -79,7 +82,9 @@ ENGLISH = (
 )
 
 
-@pytest.mark.parametrize(("text", "lang"), [(INDONESIAN, "id"), (MALAY, "ms"), (ENGLISH, "en"), ("terlalu pendek", None)])
+@pytest.mark.parametrize(
+    ("text", "lang"), [(INDONESIAN, "id"), (MALAY, "ms"), (ENGLISH, "en"), ("terlalu pendek", None)]
+)
 def test_language(text: str, lang: str | None) -> None:
     assert detect_language(text) == lang
 
@@ -186,7 +191,10 @@ def test_dateline_location(line: str, location: str | None) -> None:
 @pytest.mark.parametrize(
     ("last", "credit"),
     [
-        ("bagi masyarakat, tegasnya. (MC. Pulang Pisau/Ayu Reporter Radio H2FM)", "MC. Pulang Pisau/Ayu Reporter Radio H2FM"),
+        (
+            "bagi masyarakat, tegasnya. (MC. Pulang Pisau/Ayu Reporter Radio H2FM)",
+            "MC. Pulang Pisau/Ayu Reporter Radio H2FM",
+        ),
         ('berjalan dengan optimal," jelas Muslim. MC Kalsel/Jml/YIN', "MC Kalsel/Jml/YIN"),
         ("MC Kalteng/Demo/YIN", "MC Kalteng/Demo/YIN"),
         ("belum memadai. (nid/K-3)", "nid/K-3"),

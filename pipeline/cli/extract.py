@@ -47,7 +47,9 @@ def extract(
             print(json.dumps(data, ensure_ascii=False))
         else:
             flag = "article" if result.is_article else f"not article ({result.error or 'listing'})"
-            print(f"== {path}: {flag}\n{result.title or ''} | {result.date or '-'} | {result.author or '-'}")
+            print(
+                f"== {path}: {flag}\n{result.title or ''} | {result.date or '-'} | {result.author or '-'}"
+            )
             print(result.text)
     if unreadable:
         raise typer.Exit(1)
