@@ -312,8 +312,8 @@ def _byline_area(tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | 
             if el.tag == "time" and el.get("datetime"):
                 chunks.append(el.get("datetime", ""))
             if own:
-                if el.tag == "p" and len(own) > 200:
-                    break
+                if el.tag == "p" and len(own) > 120:
+                    break  # the story has started
                 chunks.append(own)
                 total += len(own)
         if el.tail and el.tail.strip():
@@ -321,6 +321,22 @@ def _byline_area(tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | 
         if total > 600 or len(chunks) > 40:
             break
     return "\n".join(chunks)
+
+
+_AUTHOR_XPATH = (
+    "//*[@itemprop='author']//*[@itemprop='name']|//*[@itemprop='author']|//a[@rel='author']"
+    "|//*[contains(concat(' ', normalize-space(@class), ' '), ' author-name ')]"
+)
+
+
+def _markup_author(tree: lxml_html.HtmlElement) -> str | None:
+    """Author named by schema.org or rel=author markup (short names only)."""
+    for el in tree.xpath(_AUTHOR_XPATH):
+        name = el.get("content") or " ".join(el.text_content().split())
+        name = re.sub(r"^(?:oleh|by|penulis|reporter)\s*:?\s*", "", name or "", flags=re.IGNORECASE)
+        if 2 < len(name) <= 60 and not name.startswith("http"):
+            return name
+    return None
 
 
 def _article_region_dates(
@@ -458,13 +474,14 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
     )
     if meta_author and (meta_author.startswith("http") or len(meta_author) > 80):
         meta_author = None
+    meta_author = meta_author or _markup_author(tree)
 
     work = deepcopy(tree)
     captions = clean.clean_tree(work) if options.clean else []
     doc = trafilatura.bare_extraction(
         work,
         url=url,
-        with_metadata=True,
+        with_metadata=not options.clean,
         include_comments=False,
         include_tables=True,
         include_images=False,
