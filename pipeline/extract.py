@@ -323,6 +323,10 @@ def _byline_area(tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | 
     return "\n".join(chunks)
 
 
+_ORG_RE = re.compile(
+    r"\b(?:media|cyber|news|online|redaksi|admin|pt|tv|group|network)\b|\.(?:com|co|id|net)\b",
+    re.IGNORECASE,
+)
 _AUTHOR_XPATH = (
     "//*[@itemprop='author']//*[@itemprop='name']|//*[@itemprop='author']|//a[@rel='author']"
     "|//*[contains(concat(' ', normalize-space(@class), ' '), ' author-name ')]"
@@ -533,9 +537,11 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
     result.captions = captions + byline.captions
     result.reporter = byline.reporter or byline_info.reporter
     result.editor = byline.editor or byline_info.editor
-    result.author = (
-        meta_author or byline_info.author or byline.author or result.reporter or doc.author
-    )
+    # A named person beats a publisher name ("Kompas Cyber Media", "Redaksi", "PT. X Media").
+    people = [byline_info.author, byline.author, result.reporter]
+    if meta_author and not _ORG_RE.search(meta_author):
+        people.insert(0, meta_author)
+    result.author = next((p for p in people if p), None) or meta_author or doc.author
     if lines:
         result.location, _agency = clean.split_dateline(lines[0])
         result.credit = clean.find_credit(lines)
