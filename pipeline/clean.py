@@ -68,6 +68,24 @@ COPYRIGHT_LINE_RE = re.compile(
     r"^\W*(?:copyright|hak cipta|©|\(c\))\b.{0,200}$|.{0,120}(?:all rights reserved|hak cipta dilindungi).{0,80}$",
     re.IGNORECASE,
 )
+# Syndication notes, channel promotions and pagination: "Artikel ini telah tayang di …",
+# "Mari bergabung di Grup Telegram …", "Halaman: 1 2 3".
+PROMO_LINE_RE = re.compile(
+    r"^\W*artikel ini (?:telah )?(?:tayang|terbit|dipublikasikan|diterbitkan)\b"
+    r"|\b(?:grup telegram|saluran whatsapp|whatsapp channel|google news|channel youtube|follow akun)\b"
+    r"|^\W*(?:halaman|page)\s*:?\s*\d+(?:\s+\d+)*(?:\s+(?:selanjutnya|next|berikutnya))?\W*$"
+    r"|^\W*(?:download|unduh) aplikasi\b",
+    re.IGNORECASE,
+)
+# Related link glued to the end of a paragraph: "… kata dia. Baca juga: Judul Lain"
+TRAILING_RELATED_RE = re.compile(
+    r"(?<=[.!?\"”])\s+(?:baca|lihat|simak)\s+(?:juga|pula)\s*:\s*[^.!?]{5,200}$", re.IGNORECASE
+)
+# "Laporan Wartawan Tribunnews.com, Nama Wartawan" (no colon)
+REPORTED_BY_RE = re.compile(
+    r"^\W*laporan\s+(?:wartawan|reporter|jurnalis)\s+[^,\n]{2,40},\s*(?P<who>[^,\n]{2,60})$",
+    re.IGNORECASE,
+)
 # Newsroom contact lines: "Redaksi: redaksi[at]detik.com", "hubungi : sales@…", bare punctuation.
 CONTACT_LINE_RE = re.compile(
     r"^\W*$|^[^.!?]{0,60}\b[\w.+-]+\s*(?:@|\[at\]|\(at\))\s*[\w-]+(?:\.[\w-]+)+\W*$", re.IGNORECASE
@@ -176,6 +194,9 @@ def parse_byline_line(line: str, byline: Byline) -> bool:
     if m := BYLINE_FIELD_RE.match(stripped):
         _assign(byline, m["key"], m["value"])
         return True
+    if m := REPORTED_BY_RE.match(stripped):
+        byline.reporter = byline.reporter or _tidy_name(m["who"])
+        return True
     if m := CONTRIBUTED_BY_RE.match(stripped):
         byline.author = byline.author or _tidy_name(m["who"])
         byline.date_text.append(stripped)
@@ -205,6 +226,8 @@ def is_boilerplate_line(line: str) -> bool:
     if RELATED_LINE_RE.match(s) and len(s) <= 250:
         return True
     if len(s) <= 300 and (TAG_LINE_RE.match(s) or CONTRIBUTOR_LINE_RE.match(s)):
+        return True
+    if len(s) <= 250 and PROMO_LINE_RE.search(s):
         return True
     if len(s) <= 120 and CONTACT_LINE_RE.match(s):
         return True
@@ -241,6 +264,7 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
     for i, raw in enumerate(lines):
         line = _INLINE_RELATED_RE.sub(" ", raw)
         line = _INLINE_AD_RE.sub(" ", line).strip()
+        line = TRAILING_RELATED_RE.sub("", line)
         if not line:
             continue
         if in_list:
@@ -356,7 +380,12 @@ def find_credit(lines: list[str]) -> str | None:
     if m := CREDIT_PAREN_RE.search(last):
         credit = m["credit"].strip()
         # A trailing parenthesis that is a sentence ("(22/3/2018)") or a long aside is no credit.
-        if credit and len(credit.split()) <= 8 and not re.fullmatch(r"[\d/ .-]+", credit):
+        if (
+            credit
+            and len(credit.split()) <= 8
+            and re.search(r"[A-Za-z]", credit)
+            and not re.fullmatch(r"[\d/ .-]+", credit)
+        ):
             return credit
     # "... optimal," jelas Muslim. MC Kalsel/Jml/YIN  (credit glued to the last sentence)
     if m := re.search(r"[.!?\"”]\s+(?P<credit>[A-Z][\w .]{0,25}(?:/[\w .-]{1,20}){1,4})\s*$", last):

@@ -205,3 +205,34 @@ def test_dateline_location(line: str, location: str | None) -> None:
 )
 def test_credit(last: str, credit: str | None) -> None:
     assert clean.find_credit(["Paragraf pembuka.", last]) == credit
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Artikel ini telah tayang di Warta.example dengan judul Jalan Baru Dibuka",
+        "Mari bergabung di Grup Telegram Warta News Update, caranya klik link lalu join.",
+        "Halaman: 1 2 3 Selanjutnya",
+        "Download aplikasi Warta untuk berita terkini",
+    ],
+)
+def test_promo_and_pagination_lines(line: str) -> None:
+    assert clean.is_boilerplate_line(line)
+
+
+def test_trailing_related_link_is_cut_and_tribun_byline_moves() -> None:
+    text = "\n".join(
+        [
+            "Laporan Wartawan Warta.example, Dewi Lestari",
+            "JAKARTA, WARTA - Warga menyambut baik pembukaan jalan baru itu, kata dia. Baca juga: Jalan Lain Ditutup Sementara",
+            "Paragraf kedua berita yang tetap ada karena merupakan kalimat lengkap dari cerita.",
+        ]
+    )
+    lines, byline = clean.clean_lines(text)
+    assert byline.reporter == "Dewi Lestari"
+    assert lines[0].endswith("kata dia.")
+    assert clean.split_dateline(lines[0])[0] == "Jakarta"
+
+
+def test_no_credit_from_symbols() -> None:
+    assert clean.find_credit(["Paragraf.", "Acara selesai pukul 12.00. (*)"]) is None
