@@ -286,12 +286,7 @@ def clean_lines(text: str, title: str | None = None) -> tuple[list[str], Byline]
             continue
         if norm_title and len(out) < 5 and _norm(line) == norm_title:
             continue
-        if (
-            len(line) <= 25
-            and " " not in line
-            and not re.search(r"[.!?\"”)]$", line)
-            and not line.isdigit()
-        ):
+        if len(line) <= 25 and re.fullmatch(r"[A-Za-z][A-Za-z'’-]*:?", line):
             continue  # a lone word between paragraphs: section label or ad-slot name, not prose
         # Bylines sit before the story or at its very end; elsewhere "Penulis: ..." could be prose.
         near_edge = not out or i >= len(lines) - 4
@@ -397,7 +392,7 @@ def find_credit(lines: list[str]) -> str | None:
 _BOILER_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|sosmed|addthis|sharethis|related|terkait|baca-?juga|bacajuga|readalso|read-also"
     r"|tags?|tag-?list|post-tags|tagcloud|comments?|komentar|disqus|respond|author-?box|kontributor|about-author"
-    r"|twitter-tweet|instagram-media|tiktok-embed|fb-post|printfriendly|pf-button|print|advert\w*|iklan|ads|ad-?slot|adsbygoogle|banner|newsletter|breadcrumbs?"
+    r"|printfriendly|pf-button|print|advert\w*|iklan|ads|ad-?slot|adsbygoogle|banner|newsletter|breadcrumbs?"
     r"|prev-?next|post-navigation|pagination|sidebar|widget|popular|terpopuler|most-?read|follow|subscribe)(?:$|[\s_-])",
     re.IGNORECASE,
 )
