@@ -396,6 +396,7 @@ _BOILER_CLASS_RE = re.compile(
     r"|prev-?next|post-navigation|pagination|sidebar|widget|popular|terpopuler|most-?read|follow|subscribe)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+_TAXONOMY_PREFIXES = ("tag-", "category-", "type-", "format-", "status-", "post_tag-", "kategori-")
 _CAPTION_XPATH = "//figcaption|//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]|//*[contains(@class, 'caption')]"
 
 
@@ -424,8 +425,15 @@ def clean_tree(tree: lxml_html.HtmlElement) -> list[str]:
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "h1"):
             continue
-        attrs = f"{el.get('class', '')} {el.get('id', '')}"
-        if not attrs.strip() or not _BOILER_CLASS_RE.search(attrs):
+        # WordPress puts taxonomy classes on the post wrapper ("tag-pelayanan",
+        # "category-berita", "format-standard"): they describe the story, not a widget.
+        tokens = [
+            t
+            for t in f"{el.get('class', '')} {el.get('id', '')}".split()
+            if not t.lower().startswith(_TAXONOMY_PREFIXES)
+        ]
+        attrs = " ".join(tokens)
+        if not attrs or not _BOILER_CLASS_RE.search(attrs):
             continue
         if el.getparent() is None:
             continue

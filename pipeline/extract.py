@@ -346,11 +346,19 @@ def _markup_author(tree: lxml_html.HtmlElement) -> str | None:
 def _article_region_dates(
     tree: lxml_html.HtmlElement, headline: lxml_html.HtmlElement | None
 ) -> str | None:
-    """Date from date-like elements inside the article container (not header or sidebar)."""
-    containers = tree.xpath("//article") or ([headline.getparent()] if headline is not None else [])
-    for container in containers[:1]:
-        if container is None:
-            continue
+    """Date from date-like elements of the story's ``<article>`` (not header or sidebar).
+
+    Only an ``<article>`` holding the headline (or the page's only ``<article>``) counts, and
+    within it only elements after the headline's start: a page-wide search would meet the
+    header's "today" widget and sidebar teasers first.
+    """
+    articles = tree.xpath("//article")
+    if headline is not None:
+        holding = [a for a in articles if headline in a.iter()]
+        articles = holding or (articles if len(articles) == 1 else [])
+    elif len(articles) != 1:
+        return None
+    for container in articles[:1]:
         for el in container.iter():
             if not isinstance(el.tag, str):
                 continue

@@ -163,3 +163,14 @@ def test_to_dict_contract() -> None:
 def test_clean_false_is_plain_trafilatura_text() -> None:
     r = extract((FIXTURES / "kp_wordpress.html").read_bytes(), options=ExtractOptions(clean=False))
     assert "Baca Juga" in r.text or "Iklan" in r.text  # the residue Pantau's cleaning removes
+
+
+def test_wordpress_taxonomy_classes_do_not_hide_the_story() -> None:
+    r = _run("wp_taxonomy_classes.html")
+    assert r.error is None
+    assert r.text.startswith("Muara Teweh – Ratusan warga")
+    assert "Lurah Lanjas" in r.text
+    assert "Harga Karet" not in r.text
+    assert r.date == "2020-11-08"
+    assert r.location == "Muara Teweh"
+    assert r.credit == "wh"
