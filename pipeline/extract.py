@@ -102,6 +102,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
         seconds > 0
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
+        # Never clobber someone else's alarm (pytest-timeout, a job runner's watchdog).
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
     )
     if not usable:
         yield
@@ -223,18 +225,35 @@ def _strip_site_name(title: str, site_name: str | None = None) -> str:
 
 
 def _headline(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """The story's h1 (inside article/main when there is one)."""
-    for xp in (
-        "//article//h1",
-        "//main//h1",
-        "//*[contains(@class,'title') or contains(@class,'judul')]/self::h1",
-        "//h1",
-        "//article//h2",
-    ):
-        found = tree.xpath(xp)
-        if found:
-            return found[0]
-    return None
+    """The story's headline element.
+
+    The h1 (or, failing that, h2) sharing the most words with the page's ``<title>`` /
+    ``og:title`` wins, so a logo set in an ``<h1>`` in the header never anchors the byline
+    search; ties go to headings inside ``<article>``/``<main>``, then document order.
+    """
+    heads = tree.xpath("//h1") or tree.xpath("//article//h2|//main//h2")
+    if not heads:
+        return None
+    site_name = _meta_content(tree, "@property='og:site_name'")
+    meta_titles = [
+        _meta_content(tree, "@property='og:title'", "@name='twitter:title'"),
+        " ".join((tree.xpath("string(//title)") or "").split()) or None,
+    ]
+    # Compare with the titles stripped of their site names: a logo <h1> shares only those.
+    title_words = {
+        w for t in meta_titles if t for w in _norm(_strip_site_name(t, site_name)).split()
+    }
+
+    def score(item: tuple[int, lxml_html.HtmlElement]) -> tuple[float, int, int]:
+        pos, el = item
+        words = _norm(el.text_content()).split()
+        hits = sum(w in title_words for w in words)
+        # Matched words weighted by the share of the heading they cover.
+        value = hits * hits / len(words) if words else 0.0
+        in_story = int(any(a.tag in ("article", "main") for a in el.iterancestors()))
+        return (round(value, 2), in_story, -pos)
+
+    return max(enumerate(heads), key=score)[1]
 
 
 def _choose_title(tree: lxml_html.HtmlElement, traf_title: str | None) -> str | None:

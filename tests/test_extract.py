@@ -174,3 +174,10 @@ def test_wordpress_taxonomy_classes_do_not_hide_the_story() -> None:
     assert r.date == "2020-11-08"
     assert r.location == "Muara Teweh"
     assert r.credit == "wh"
+
+
+def test_logo_h1_in_header_does_not_anchor_the_byline() -> None:
+    r = _run("logo_h1.html")
+    assert r.title == "Posyandu Lansia Dibuka di Setiap RT"
+    assert r.date == "2020-03-12"  # not the header's "today" widget next to the logo
+    assert r.location == "Kuala Pembuang"
