@@ -432,6 +432,16 @@ def _is_article(
         r"\d{4,}|/read/|/berita/\d", url_path
     )
     title_says_list = bool(title and _NON_ARTICLE_TITLE_RE.search(title))
+    # A site's front page, or text made of truncated teasers ("… selengkapnya…"), is a listing.
+    front_page = url is not None and url_path.split("?")[0] in (
+        "",
+        "/",
+        "/index.html",
+        "/index.php",
+    )
+    teasers = sum(1 for ln in lines if re.search(r"(?:…|\.\.\.)\s*$", ln))
+    if front_page or (teasers >= 4 and teasers >= 0.4 * len(lines)):
+        return False
     # Listing signals win over og:type, which many CMSs set to "article" on every page.
     return not (url_says_list or title_says_list)
 

@@ -181,3 +181,18 @@ def test_logo_h1_in_header_does_not_anchor_the_byline() -> None:
     assert r.title == "Posyandu Lansia Dibuka di Setiap RT"
     assert r.date == "2020-03-12"  # not the header's "today" widget next to the logo
     assert r.location == "Kuala Pembuang"
+
+
+def test_front_page_and_teaser_lists_are_not_articles() -> None:
+    teaser = (
+        "<div><h3><a href='/b/{0}'>Judul berita nomor {0} tentang pelayanan publik</a></h3>"
+        "<p>Pemerintah kabupaten kembali menggelar kegiatan pelayanan terpadu bagi warga di "
+        "kecamatan yang jauh dari pusat kota dan mendapat sambutan hangat dari masyarakat…</p></div>"
+    )
+    page = (
+        "<html><body><main>" + "".join(teaser.format(i) for i in range(8)) + "</main></body></html>"
+    )
+    assert extract(page).is_article is False
+    article = (FIXTURES / "kp_wordpress.html").read_text("utf-8")
+    assert extract(article, url="https://kalimantanwarta.example/").is_article is False
+    assert extract(article, url="https://kalimantanwarta.example/2020/09/28/x/").is_article
