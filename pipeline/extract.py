@@ -594,9 +594,8 @@ def _extract_into(result: Extracted, text: str, url: str | None, options: Extrac
         ("text", _story_text_date(lines)),
     ]
     result.date, result.date_source = _pick_date(candidates)
+    # A listing or a too-short page is a decision, not an error: ``error`` stays None.
     result.is_article = _is_article(tree, url, title, lines, result.text, options)
-    if not result.is_article and not result.error and len(result.text) < options.min_text_chars:
-        result.error = None  # a short page is a decision, not an error
 
 
 _INLINE_TAGS = frozenset(
