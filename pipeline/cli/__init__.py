@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import core, db, textnorm
+from pipeline.cli import core, db, extract, textnorm
 
 app = typer.Typer(
     name="pantau",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, db, textnorm):
+from pipeline.cli import core, db, extract, textnorm
     module.register(app)
 
 
