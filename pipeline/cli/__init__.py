@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from pipeline.cli import core, db, extract, textnorm
+for module in (core, extract, db, textnorm):
     module.register(app)
 
 
