@@ -242,11 +242,13 @@ def load_aeb(shared: Path) -> list[Case]:
 
 def load_replicas() -> list[Case]:
     """Pantau's replica pages: every demo article in its site's layout, plus listings."""
-    from pipeline.demo.server import SITES, load_demo_articles
+    from pipeline.demo.server import DEMO_FAMILIES, SITES, load_demo_articles
 
     articles = load_demo_articles()
     cases: list[Case] = []
-    for site_id, cls in SITES.items():
+    # The families `pantau demo` serves (the ones with bundled articles).
+    for site_id in DEMO_FAMILIES:
+        cls = SITES[site_id]
         mine = [a for a in articles if a.site == site_id]
         site = cls(mine)
         for a in mine:
