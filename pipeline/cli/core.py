@@ -201,6 +201,8 @@ def crawl(
 ) -> None:
     """Crawl one or more sources and store what is new.
 
+    With --base-url on this machine (127.0.0.1, localhost) politeness delays are off.
+
     Example: pantau crawl --source mmckalteng --base-url http://127.0.0.1:8000
     """
     from crawler.sources import SourceConfigError, load_sources
@@ -219,7 +221,26 @@ def crawl(
     except SourceConfigError as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(EXIT_USAGE) from None
-    raise typer.Exit(_run(sources, _db(db), wait))
+    settings = None
+    if base_url and _is_loopback(base_url):
+        # A replica on this machine: politeness delays protect nobody, so crawl at full speed.
+        from pipeline.cli.jobs import LOCAL_REPLICA_SETTINGS
+
+        settings = LOCAL_REPLICA_SETTINGS
+    raise typer.Exit(_run(sources, _db(db), wait, settings=settings))
+
+
+def _is_loopback(url: str) -> bool:
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def sources(
