@@ -471,7 +471,9 @@ def _dedupe_last(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- writes
 
 
-def upsert_sources(path: str | Path, sources: list[dict[str, Any]]) -> None:
+def upsert_sources(
+    path: str | Path, sources: list[dict[str, Any]], wait_seconds: float | None = None
+) -> None:
     """Insert or update the source registry rows.
 
     Args:
@@ -497,7 +499,7 @@ def upsert_sources(path: str | Path, sources: list[dict[str, Any]]) -> None:
         ],
         "id",
     )
-    with writer(path) as con:
+    with writer(path, wait_seconds=_wait_default(wait_seconds)) as con:
         con.execute("BEGIN TRANSACTION")
         _stage(con, "s_sources", rows)
         con.execute(
@@ -516,7 +518,9 @@ def upsert_sources(path: str | Path, sources: list[dict[str, Any]]) -> None:
         con.execute("COMMIT")
 
 
-def crawl_state(path: str | Path, source_id: str, history: int = 10) -> dict[str, Any]:
+def crawl_state(
+    path: str | Path, source_id: str, history: int = 10, wait_seconds: float | None = None
+) -> dict[str, Any]:
     """What the crawler already has for a source, so it can skip known articles and resume.
 
     Never creates the database file.
@@ -543,7 +547,7 @@ def crawl_state(path: str | Path, source_id: str, history: int = 10) -> dict[str
     path = Path(path)
     if not path.exists():
         return empty
-    with reader(path, wait_seconds=_wait_default(None), load_fts=False) as con:
+    with reader(path, wait_seconds=_wait_default(wait_seconds), load_fts=False) as con:
         version = _current_version(con)
         if version < 1:
             return empty
@@ -590,7 +594,7 @@ def crawl_state(path: str | Path, source_id: str, history: int = 10) -> dict[str
     return state
 
 
-def start_run(path: str | Path, source_ids: list[str]) -> str:
+def start_run(path: str | Path, source_ids: list[str], wait_seconds: float | None = None) -> str:
     """Record the start of a crawl run for the given sources.
 
     Args:
@@ -602,7 +606,7 @@ def start_run(path: str | Path, source_ids: list[str]) -> str:
     """
     now = _now()
     run_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    with writer(path) as con:
+    with writer(path, wait_seconds=_wait_default(wait_seconds)) as con:
         con.execute("BEGIN TRANSACTION")
         for sid in source_ids:
             con.execute(
@@ -614,7 +618,13 @@ def start_run(path: str | Path, source_ids: list[str]) -> str:
     return run_id
 
 
-def finish_run(path: str | Path, run_id: str, source_id: str, health: dict[str, Any]) -> None:
+def finish_run(
+    path: str | Path,
+    run_id: str,
+    source_id: str,
+    health: dict[str, Any],
+    wait_seconds: float | None = None,
+) -> None:
     """Record the outcome and health figures of one source in a run.
 
     Args:
@@ -647,7 +657,7 @@ def finish_run(path: str | Path, run_id: str, source_id: str, health: dict[str, 
         json.dumps(health.get("robots") or {}),
         json.dumps(list(health.get("discovery") or [])),
     ]
-    with writer(path) as con:
+    with writer(path, wait_seconds=_wait_default(wait_seconds)) as con:
         con.execute(
             """
             INSERT INTO crawl_runs (run_id, source_id, started_at, finished_at, status,

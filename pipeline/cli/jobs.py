@@ -257,9 +257,10 @@ def run_sources(
             }
             for s in sources
         ],
+        wait_seconds=wait_seconds,
     )
-    states = {s.id: store.crawl_state(db, s.id) for s in sources}
-    run_id = store.start_run(db, [s.id for s in sources])
+    states = {s.id: store.crawl_state(db, s.id, wait_seconds=wait_seconds) for s in sources}
+    run_id = store.start_run(db, [s.id for s in sources], wait_seconds=wait_seconds)
     report = {s.id: SourceReport(s.id) for s in sources}
     buffer: list[dict[str, Any]] = []
     started = time.monotonic()
@@ -323,10 +324,10 @@ def run_sources(
                 robots=crawl.robots,
                 discovery=crawl.discovery,
             )
-        store.finish_run(db, run_id, s.id, health)
+        store.finish_run(db, run_id, s.id, health, wait_seconds=wait_seconds)
         level = logging.INFO if rep.status == "ok" else logging.ERROR
         logger.log(level, "%s: %s %s", s.id, rep.status, rep.message)
-    store.rebuild_search_index(db)
+    store.rebuild_search_index(db, wait_seconds=wait_seconds)
     return [report[s.id] for s in sources]
 
 
@@ -376,5 +377,5 @@ def reprocess(
             totals["changed_articles"] += changed
         totals["pages"] += len(pages)
         totals["not_articles"] += sum(r.not_articles for r in report.values())
-    store.rebuild_search_index(db)
+    store.rebuild_search_index(db, wait_seconds=wait_seconds)
     return dict(totals)
