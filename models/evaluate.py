@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +33,11 @@ from models.train import (
 )
 from pipeline.classify import TOPICS, TopicModel, doc_text, load_model
 
-SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+#: ``../shared`` beside the project root; ``PANTAU_SHARED`` overrides (e.g. in a git worktree).
+SHARED_DIR = Path(
+    os.environ.get("PANTAU_SHARED") or Path(__file__).resolve().parents[1].parent / "shared"
+)
+CARD_PATH = Path(__file__).resolve().parent / "MODEL_CARD.md"
 
 #: Gold labels of the seed articles, from the examples table of GUIDELINE.md, keyed by a phrase
 #: of each article's title (the seed texts are publishers' copyright and stay in ../shared).
@@ -166,6 +172,7 @@ class Report:
 
 
 VARIANTS: dict[str, TrainConfig] = {
+    "retrained: thresholds from dev split only": TrainConfig(thresholds="dev"),
     "retrained: no synthetic": TrainConfig(synthetic=False),
     "retrained: no uncertain training items": TrainConfig(uncertain=False),
     "retrained: no weak negatives": TrainConfig(weak_negatives=False),
@@ -234,7 +241,9 @@ def evaluate(
                 "model": pred.labels,
                 "keywords": [t for t, k in zip(TOPICS, kw, strict=True) if k],
                 "scores": {t: round(s, 3) for t, s in pred.scores.items()},
-                "evidence": {t: [w for w, _ in pred.evidence[t][:3]] for t in gold_or_pred(gold, pred.labels)},
+                "evidence": {
+                    t: [w for w, _ in pred.evidence[t][:3]] for t in gold_or_pred(gold, pred.labels)
+                },
             }
         )
     if not report.seeds:
@@ -250,6 +259,90 @@ def gold_or_pred(gold: Sequence[int], labels: Sequence[str]) -> list[str]:
 def items_summary(items: Sequence[Item]) -> dict[str, int]:
     """Positive counts per topic (for display)."""
     return {t: sum(t in it.labels for it in items) for t in TOPICS}
+
+
+EVAL_BEGIN = "<!-- evaluation:begin (written by `pantau evaluate --write-card`) -->"
+EVAL_END = "<!-- evaluation:end -->"
+
+
+def _md_scores(scores: Sequence[Scores]) -> list[str]:
+    head = (
+        "| system | " + " | ".join(f"{t} P / R / F1 (tp fp fn)" for t in TOPICS) + " | macro-F1 |"
+    )
+    lines = [head, "|---" * (len(TOPICS) + 2) + "|"]
+    for s in scores:
+        cells = []
+        for t in TOPICS:
+            p, r, f = s.prf(t)
+            c = s.counts[t]
+            cells.append(f"{p:.2f} / {r:.2f} / **{f:.2f}** ({c['tp']} {c['fp']} {c['fn']})")
+        lines.append(f"| {s.name} | " + " | ".join(cells) + f" | **{s.macro_f1:.3f}** |")
+    return lines
+
+
+def report_markdown(report: Report) -> str:
+    """The evaluation figures as Markdown (model card section)."""
+    now = dt.datetime.now(dt.UTC)
+    lines = [
+        EVAL_BEGIN,
+        f"## Evaluation (generated {now:%Y-%m-%d %H:%M} UTC by `pantau evaluate --write-card`)",
+        "",
+        *[f"- {n}" for n in report.notes],
+        "",
+        f"### Real held-out test split, all {report.test_all[0].n} items",
+        "",
+        *_md_scores(report.test_all),
+        "",
+        f"### Real held-out test split, {report.test_certain[0].n} certain items",
+        "",
+        *_md_scores(report.test_certain),
+        "",
+        f"### False positives on {report.n_weak} weak negatives (unread, no keyword hit)",
+        "",
+        "| system | " + " | ".join(TOPICS) + " |",
+        "|---" * (len(TOPICS) + 1) + "|",
+        *[
+            f"| {name} | " + " | ".join(str(fp[t]) for t in TOPICS) + " |"
+            for name, fp in report.weak_fp.items()
+        ],
+        "",
+        "### Thresholds",
+        "",
+        "| system | " + " | ".join(TOPICS) + " |",
+        "|---" * (len(TOPICS) + 1) + "|",
+        *[
+            f"| {name} | " + " | ".join(f"{thr[t]:.4f}" for t in TOPICS) + " |"
+            for name, thr in report.thresholds.items()
+        ],
+        "",
+    ]
+    if report.seeds:
+        lines += [
+            "### Seed articles (gold from GUIDELINE.md; texts stay in ../shared)",
+            "",
+            "| file | gold | model | keyword rules | scores |",
+            "|---|---|---|---|---|",
+        ]
+        for s in report.seeds:
+            scores = " ".join(f"{k}={v:.2f}" for k, v in s["scores"].items())
+            lines.append(
+                f"| {s['file']} | {', '.join(s['gold']) or '-'} | {', '.join(s['model']) or '-'} "
+                f"| {', '.join(s['keywords']) or '-'} | {scores} |"
+            )
+    lines.append(EVAL_END)
+    return "\n".join(lines)
+
+
+def write_card(report: Report, card: Path = CARD_PATH) -> None:
+    """Replace the generated evaluation section of the model card."""
+    block = report_markdown(report)
+    text = card.read_text(encoding="utf-8") if card.exists() else "# Topic model card\n\n"
+    if EVAL_BEGIN in text and EVAL_END in text:
+        head, rest = text.split(EVAL_BEGIN, 1)
+        text = head + block + rest.split(EVAL_END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    card.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

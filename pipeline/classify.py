@@ -34,13 +34,16 @@ TOPICS: tuple[str, ...] = ("kerja_sama", "pungli", "digitalisasi")
 #: Bump when the layout of the saved file (header keys, pipeline step names) changes.
 MODEL_FORMAT = 1
 HEADER_NAME = "pantau_model.json"
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "artifacts" / "topic_model.skops"
+DEFAULT_MODEL_PATH = (
+    Path(__file__).resolve().parents[1] / "models" / "artifacts" / "topic_model.skops"
+)
 EVIDENCE_TOP_K = 5
 
 #: Types skops may rebuild besides its built-in safe list. Listed explicitly (never
 #: ``trusted=True``): anything else in a model file makes loading fail.
 TRUSTED_TYPES: tuple[str, ...] = (
     "pipeline.classify.StemTokenizer",
+    "pipeline.classify.StemJoiner",
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
@@ -80,6 +83,19 @@ class StemTokenizer:
 
     def __hash__(self) -> int:
         return hash(StemTokenizer)
+
+
+class StemJoiner:
+    """TF-IDF preprocessor for character n-grams: text → stemmed tokens joined by spaces."""
+
+    def __call__(self, text: str) -> str:
+        return " ".join(_normalizer()(text))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemJoiner)
+
+    def __hash__(self) -> int:
+        return hash(StemJoiner)
 
 
 @lru_cache(maxsize=1)
@@ -174,7 +190,9 @@ def linear_weights(pipe: Pipeline) -> tuple[np.ndarray, np.ndarray]:
     The calibrated classifiers use ``ensemble=False``: one logistic regression per topic fitted
     on all training data, whose coefficients explain the (monotone) calibrated score.
     """
-    names = np.array([n.split("__", 1)[-1] for n in pipe[:-1].get_feature_names_out()], dtype=object)
+    names = np.array(
+        [n.split("__", 1)[-1] for n in pipe[:-1].get_feature_names_out()], dtype=object
+    )
     ovr = pipe[-1]
     coef = np.zeros((len(ovr.estimators_), len(names)))
     for j, est in enumerate(ovr.estimators_):
@@ -246,10 +264,11 @@ def check_versions(header: Mapping[str, Any], path: str | Path = "<model>") -> N
         ModelVersionError: With both version sets and how to fix it.
     """
     here = library_versions()
-    mismatched = [k for k in here if header.get(k) != here[k]]
+    names = {"sklearn": "scikit-learn", "skops": "skops", "format": "model format"}
+    mismatched = [names[k] for k in here if header.get(k) != here[k]]
     if mismatched:
-        theirs = ", ".join(f"{k} {header.get(k)}" for k in here)
-        ours = ", ".join(f"{k} {here[k]}" for k in here)
+        theirs = ", ".join(f"{names[k]} {header.get(k)}" for k in here)
+        ours = ", ".join(f"{names[k]} {here[k]}" for k in here)
         raise ModelVersionError(
             f"Model file {path} was written with {theirs}, but this environment has {ours} "
             f"(mismatch: {', '.join(mismatched)}). Unpickling across versions is unsafe; "
