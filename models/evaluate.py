@@ -104,7 +104,13 @@ class Scores:
             "topics": {
                 t: {
                     **self.counts[t],
-                    **dict(zip(("precision", "recall", "f1"), (round(x, 4) for x in self.prf(t)))),
+                    **dict(
+                        zip(
+                            ("precision", "recall", "f1"),
+                            (round(x, 4) for x in self.prf(t)),
+                            strict=True,
+                        )
+                    ),
                 }
                 for t in TOPICS
             },

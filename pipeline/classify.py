@@ -162,25 +162,31 @@ class TopicModel:
         if not docs:
             return []
         texts = [doc_text(d) for d in docs]
-        features = self.pipeline[:-1].transform(texts)
-        proba = self.pipeline[-1].predict_proba(features)
-        features = features.tocsr()
+        features = self.pipeline[:-1].transform(texts).tocsr()
+        proba = np.clip(self.pipeline[-1].predict_proba(features), 0.0, 1.0)
+        thr = np.array([self.thresholds[t] for t in TOPICS])
         out = []
         for i in range(len(texts)):
-            row = features[i]
-            idx, vals = row.indices, row.data
-            scores = {t: float(np.clip(proba[i, j], 0.0, 1.0)) for j, t in enumerate(TOPICS)}
+            # Walk the CSR row directly: slicing a sparse row per article is slow.
+            lo, hi = features.indptr[i], features.indptr[i + 1]
+            idx, vals = features.indices[lo:hi], features.data[lo:hi]
+            contrib = vals * self._coef[:, idx]  # (topics, terms in this article)
             evidence: dict[str, list[tuple[str, float]]] = {}
             for j, topic in enumerate(TOPICS):
-                contrib = vals * self._coef[j, idx]
-                order = np.argsort(-contrib)[:top_k]
+                row = contrib[j]
+                k = min(top_k, row.size)
+                top = np.argpartition(-row, k - 1)[:k] if k else np.array([], dtype=int)
+                top = top[np.argsort(-row[top])]
                 evidence[topic] = [
-                    (self._names[idx[k]], round(float(contrib[k]), 4))
-                    for k in order
-                    if contrib[k] > 0
+                    (str(self._names[idx[m]]), round(float(row[m]), 4)) for m in top if row[m] > 0
                 ]
-            labels = [t for t in TOPICS if scores[t] >= self.thresholds[t]]
-            out.append(Prediction(scores=scores, labels=labels, evidence=evidence))
+            out.append(
+                Prediction(
+                    scores={t: float(proba[i, j]) for j, t in enumerate(TOPICS)},
+                    labels=[t for j, t in enumerate(TOPICS) if proba[i, j] >= thr[j]],
+                    evidence=evidence,
+                )
+            )
         return out
 
 

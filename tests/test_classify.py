@@ -127,8 +127,8 @@ def test_evidence_terms_come_from_the_article(tiny_model: tuple[TopicModel, Path
     assert all(v == [] for v in empty.evidence.values())
 
 
-def test_empty_batch() -> None:
-    docs, y = tiny_corpus()
+def test_empty_batch_and_threshold_choice() -> None:
+    _, y = tiny_corpus()
     assert choose_thresholds(y, y.astype(float))["pungli"] == 1.0
     model = load_model(DEFAULT_MODEL_PATH)
     assert model.predict([]) == []
