@@ -222,13 +222,13 @@ def evaluate(
         warm_stems([it for it in items if it.split != "weak_test"], progress)
         for k, (name, cfg) in enumerate(VARIANTS.items()):
             if progress:
-                progress(f"retrain {name}", k, len(VARIANTS))
+                progress(f"variants: retrain {name}", k, len(VARIANTS))
             pipe, thr, _ = fit_with_thresholds(items, cfg)
             model = TopicModel(pipeline=pipe, thresholds=thr, version=name)
             report.thresholds[name] = thr
             systems.append((name, lambda d, m=model: model_predict(m, d)))
         if progress:
-            progress("retrained variants", len(VARIANTS), len(VARIANTS))
+            progress("variants: done", len(VARIANTS), len(VARIANTS))
 
     for name, fn in systems:
         pred = fn(docs)

@@ -204,7 +204,11 @@ def strata(it: Item) -> str:
 
 
 def oof_proba(
-    items: Sequence[Item], cfg: TrainConfig, n_splits: int = 5, seed: int = 0
+    items: Sequence[Item],
+    cfg: TrainConfig,
+    n_splits: int = 5,
+    seed: int = 0,
+    progress: Progress | None = None,
 ) -> tuple[list[Item], np.ndarray, np.ndarray]:
     """Out-of-fold probabilities for the real, read train + dev items.
 
@@ -220,9 +224,14 @@ def oof_proba(
     y = np.array([it.y() for it in scored])
     proba = np.zeros(y.shape)
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    for tr, te in folds.split(np.zeros(len(scored)), [strata(it) for it in scored]):
+    splits = folds.split(np.zeros(len(scored)), [strata(it) for it in scored])
+    for k, (tr, te) in enumerate(splits):
+        if progress:
+            progress("fit: out-of-fold scores", k, n_splits)
         pipe = fit([scored[i] for i in tr] + always, cfg)
         proba[te] = pipe.predict_proba([doc_text(scored[i].doc) for i in te])
+    if progress:
+        progress("fit: out-of-fold scores", n_splits, n_splits)
     return scored, y, proba
 
 
@@ -270,13 +279,11 @@ def fit_with_thresholds(
     """
     step = progress or (lambda *_: None)
     if cfg.thresholds == "cv":
-        step("5-fold out-of-fold scores on train + dev", 0, 3)
-        _, y_dev, proba = oof_proba(items, cfg)
-        step("choose thresholds on out-of-fold scores", 1, 3)
+        _, y_dev, proba = oof_proba(items, cfg, progress=progress)
     else:
-        step("fit on train", 0, 3)
+        step("fit: on train", 0, 2)
         pipe = fit(select(items, ["train"], cfg), cfg)
-        step("choose thresholds on dev", 1, 3)
+        step("fit: on train", 1, 2)
         dev_items = [it for it in items if it.split == "dev"]
         y_dev = np.array([it.y() for it in dev_items])
         proba = pipe.predict_proba([doc_text(it.doc) for it in dev_items])
@@ -285,9 +292,9 @@ def fit_with_thresholds(
         t: float(f1_score(y_dev[:, j], proba[:, j] >= thresholds[t], zero_division=0))
         for j, t in enumerate(TOPICS)
     }
-    step("refit on train + dev", 2, 3)
+    step("fit: final model on train + dev", 0, 1)
     final = fit(select(items, ["train", "dev"], cfg), cfg)
-    step("fitted", 3, 3)
+    step("fit: final model on train + dev", 1, 1)
     return final, thresholds, dev_f1
 
 
@@ -347,6 +354,9 @@ def write_training_card(
 ) -> None:
     """Replace the generated training section of MODEL_CARD.md (the rest is hand-written)."""
     v = library_versions()
+    source = (
+        "5-fold out-of-fold scores over real train+dev" if cfg.thresholds == "cv" else "dev split"
+    )
     lines = [
         CARD_BEGIN,
         "## Current model version (generated)",
@@ -361,7 +371,7 @@ def write_training_card(
         f"| config | `{json.dumps(cfg.__dict__)}` |",
         f"| train+dev items | {result.counts['train_dev_items']} |",
         "",
-        "| topic | threshold (chosen on dev) | dev F1 at threshold | positives in train+dev |",
+        f"| topic | threshold ({source}) | F1 there | positives in train+dev |",
         "|---|---|---|---|",
     ]
     for t in TOPICS:

@@ -28,9 +28,11 @@ def _progress_display() -> tuple[Progress, object]:
     tasks: dict[str, int] = {}
 
     def callback(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
+        # "group: detail" stages share one bar whose label follows the current detail.
+        group = stage.split(":", 1)[0]
+        if group not in tasks:
+            tasks[group] = bar.add_task(stage, total=total)
+        bar.update(tasks[group], description=stage, completed=done, total=total)
 
     return bar, callback
 

@@ -1,0 +1,128 @@
+"""`pantau train` / `pantau evaluate` on a tiny labelled data folder built in the test."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from models.evaluate import SEED_GOLD, keyword_predict, load_seeds
+from pipeline.classify import TOPICS, load_model
+from pipeline.cli import model as model_cli
+from tests.test_classify import DG, KS, NEG, PG
+
+PLACES = [
+    "Katingan",
+    "Kapuas",
+    "Barito",
+    "Tabalong",
+    "Banjar",
+    "Sampit",
+    "Kotabaru",
+    "Tapin",
+    "Murung",
+    "Lamandau",
+]
+
+
+def _write_data(folder: Path) -> None:
+    """Ten items per topic and ten negatives, spread over train/dev/test/weak_test."""
+    labels, texts = [], []
+    n = 0
+    for templates, topic in ((KS, "kerja_sama"), (PG, "pungli"), (DG, "digitalisasi"), (NEG, None)):
+        for i, place in enumerate(PLACES):
+            n += 1
+            split = ("train", "train", "train", "train", "train", "train", "dev", "dev", "test")[
+                i % 9
+            ]
+            if i == 9:
+                split = "test" if topic else "weak_test"
+            text = templates[i % 2].format(p=place)
+            labels.append(
+                {
+                    "id": f"t{n}",
+                    "source": "test",
+                    "origin": "indosum",
+                    "labels": [topic] if topic else [],
+                    "uncertain": i == 5,
+                    "note": "",
+                    "split": split,
+                }
+            )
+            texts.append({"id": f"t{n}", "title": text[:30], "text": text})
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "labels.jsonl").open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in labels)
+    with gzip.open(folder / "texts.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in texts)
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+    model_cli.register(app)
+    return app
+
+
+def test_train_then_evaluate(app: typer.Typer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _write_data(data)
+    out = tmp_path / "model.skops"
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        ["train", "--data", str(data), "--out", str(out), "--no-card", "--thresholds", "dev"],
+    )
+    assert res.exit_code == 0, res.output
+    assert out.is_file()
+    model = load_model(out)
+    assert set(model.thresholds) == set(TOPICS)
+    assert model.header["data_sha256"] and model.header["trained_at"]
+
+    res = runner.invoke(
+        app,
+        ["evaluate", "--model", str(out), "--data", str(data), "--no-variants", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout[res.stdout.index("{") :])
+    names = [s["name"] for s in report["test_all"]]
+    assert names[0] == "keyword rules (baseline)" and names[1].startswith("shipped model")
+    for s in report["test_all"] + report["test_certain"]:
+        assert 0.0 <= s["macro_f1"] <= 1.0
+        assert set(s["topics"]) == set(TOPICS)
+    # Test split: 2 positives per topic (items 8 and 9) and 1 negative (item 8 of NEG).
+    shipped = report["test_all"][1]
+    assert shipped["n"] == 7
+    assert all(shipped["topics"][t]["tp"] + shipped["topics"][t]["fn"] == 2 for t in TOPICS)
+    assert report["n_weak_test"] == 1
+
+
+def test_bad_threshold_mode_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        app, ["train", "--out", str(tmp_path / "m.skops"), "--no-card", "--thresholds", "test"]
+    )
+    assert res.exit_code == 2
+    assert not (tmp_path / "m.skops").exists()
+
+
+def test_keyword_baseline_needs_two_hits() -> None:
+    docs = [
+        {"title": "MoU", "text": "Pemkab dan Ombudsman teken nota kesepahaman."},
+        {"title": "", "text": "Pejabat itu menerima suap."},
+    ]
+    pred = keyword_predict(docs)
+    assert pred[0].tolist() == [1, 0, 0]
+    assert pred[1].tolist() == [0, 0, 0]
+
+
+def test_seed_gold_matches_all_five_seeds() -> None:
+    shared = Path(__file__).resolve().parents[1].parent / "shared"
+    if not (shared / "seeds").is_dir():
+        pytest.skip(f"seed articles not found at {shared / 'seeds'}")
+    seeds = load_seeds(shared)
+    assert len(seeds) == len(SEED_GOLD) == 5
+    assert len({gold for _, _, gold in seeds}) == 4  # two digitalisasi-only seeds
