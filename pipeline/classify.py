@@ -14,8 +14,10 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +40,14 @@ DEFAULT_MODEL_PATH = (
     Path(__file__).resolve().parents[1] / "models" / "artifacts" / "topic_model.skops"
 )
 EVIDENCE_TOP_K = 5
+
+#: Normalised at training and at load time: if the tokens differ, the text normaliser changed
+#: since training (new stemming fixes, phrases, place names) and the model should be retrained.
+NORMALIZER_PROBE = (
+    "Pemkab Kutai dan Ombudsman menyepakati kerja sama dan nota kesepahaman pencegahan pungutan "
+    "liar; kesepakatan dibantah. Layanan e-KTP berbasis online di Tarakan, Kediri dan Pulpis, "
+    "pegawai bermalas-malasan, transformasi digital pelayanan publik."
+)
 
 #: Types skops may rebuild besides its built-in safe list. Listed explicitly (never
 #: ``trusted=True``): anything else in a model file makes loading fail.
@@ -211,6 +221,16 @@ def linear_weights(pipe: Pipeline) -> tuple[np.ndarray, np.ndarray]:
     return coef, names
 
 
+class NormalizerChangedWarning(UserWarning):
+    """The text normaliser tokenises differently from when the model was trained."""
+
+
+def normalizer_fingerprint() -> str:
+    """Short hash of the current normaliser's tokens for :data:`NORMALIZER_PROBE`."""
+    tokens = _normalizer()(NORMALIZER_PROBE)
+    return hashlib.sha256(json.dumps(tokens).encode()).hexdigest()[:16]
+
+
 def library_versions() -> dict[str, Any]:
     """Versions that must match between the writer and the reader of a model file."""
     return {"sklearn": sklearn.__version__, "skops": skops.__version__, "format": MODEL_FORMAT}
@@ -238,6 +258,7 @@ def save_model(
         "version": version,
         "topics": list(TOPICS),
         "thresholds": {t: float(thresholds[t]) for t in TOPICS},
+        "normalizer_fingerprint": normalizer_fingerprint(),
         **(dict(extra) if extra else {}),
     }
     tmp = path.with_suffix(path.suffix + ".tmp")
@@ -306,6 +327,15 @@ def load_model(path: str | Path | None = None) -> TopicModel:
         header = read_header(resolved)
         check_versions(header, resolved)
         pipe = sio.load(resolved, trusted=list(TRUSTED_TYPES))
+        if header.get("normalizer_fingerprint") not in (None, normalizer_fingerprint()):
+            # A warning, not an error: predictions still work, but tokens the model learned
+            # may no longer be produced (e.g. after new stemming fixes).
+            warnings.warn(
+                f"Model {header['version']} was trained with a different text normaliser "
+                "(pipeline.textnorm changed since); retrain with `pantau train`.",
+                NormalizerChangedWarning,
+                stacklevel=2,
+            )
         model = TopicModel(
             pipeline=pipe,
             thresholds={t: float(header["thresholds"][t]) for t in TOPICS},

@@ -15,6 +15,7 @@ from pipeline.classify import (
     HEADER_NAME,
     TOPICS,
     ModelVersionError,
+    NormalizerChangedWarning,
     TopicModel,
     load_model,
     save_model,
@@ -159,6 +160,15 @@ def test_other_library_version_is_refused(
     _rewrite_header(path, other_format, format=0)
     with pytest.raises(ModelVersionError, match="format"):
         load_model(other_format)
+
+
+def test_changed_normalizer_warns(tiny_model: tuple[TopicModel, Path], tmp_path: Path) -> None:
+    _, path = tiny_model
+    other = tmp_path / "other_normalizer.skops"
+    _rewrite_header(path, other, normalizer_fingerprint="0" * 16)
+    with pytest.warns(NormalizerChangedWarning, match="retrain"):
+        model = load_model(other)
+    assert model.predict(NEW_DOCS[:1])[0].scores
 
 
 def test_non_model_file_is_refused(tmp_path: Path) -> None:
