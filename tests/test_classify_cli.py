@@ -119,10 +119,35 @@ def test_keyword_baseline_needs_two_hits() -> None:
     assert pred[1].tolist() == [0, 0, 0]
 
 
-def test_seed_gold_matches_all_five_seeds() -> None:
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
-    if not (shared / "seeds").is_dir():
-        pytest.skip(f"seed articles not found at {shared / 'seeds'}")
-    seeds = load_seeds(shared)
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[tuple[str, dict[str, str], tuple[int, ...]]]:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip(f"seed articles not found at {SHARED / 'seeds'}")
+    return load_seeds(SHARED)
+
+
+@pytest.mark.shared
+def test_seed_gold_matches_all_five_seeds(seeds: list) -> None:
     assert len(seeds) == len(SEED_GOLD) == 5
     assert len({gold for _, _, gold in seeds}) == 4  # two digitalisasi-only seeds
+
+
+@pytest.mark.shared
+def test_shipped_model_on_clear_seed_cases(seeds: list) -> None:
+    """Regression guard on the two least ambiguous seeds (regional news, the target domain)."""
+    model = load_model()
+    by_gold = {gold: doc for _, doc, gold in seeds}
+    mou = model.predict([by_gold[(1, 0, 0)]])[0]  # 21 SKPD sign PKS with Ombudsman
+    assert "kerja_sama" in mou.labels, mou.scores
+    assert any(
+        term in ("mou", "pks", "kerja_sama", "tandatangan")
+        for term, _ in mou.evidence["kerja_sama"]
+    )
+    none = model.predict([by_gold[(0, 0, 0)]])[0]  # service attitude, no topic
+    # digitalisasi is left out: its threshold (< 0.01, chosen on out-of-fold F1 of 0.14) is
+    # noise-level, see MODEL_CARD.md.
+    assert "kerja_sama" not in none.labels and "pungli" not in none.labels, none.scores
+    assert none.scores["kerja_sama"] < 0.5 and none.scores["pungli"] < 0.5
