@@ -34,8 +34,8 @@ from pipeline.classify import (
     TOPICS,
     StemJoiner,
     StemTokenizer,
-    _normalizer,
     doc_text,
+    get_normalizer,
     library_versions,
     save_model,
 )
@@ -258,7 +258,7 @@ def choose_thresholds(y_true: np.ndarray, proba: np.ndarray) -> dict[str, float]
 
 def warm_stems(items: Sequence[Item], progress: Progress | None = None) -> None:
     """Normalise every text once (fills the stemming cache) while reporting progress."""
-    norm = _normalizer()
+    norm = get_normalizer()
     total = len(items)
     for i, it in enumerate(items, 1):
         norm(doc_text(it.doc))

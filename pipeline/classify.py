@@ -86,7 +86,7 @@ class StemTokenizer:
     """
 
     def __call__(self, text: str) -> list[str]:
-        return _normalizer()(text)
+        return get_normalizer()(text)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, StemTokenizer)
@@ -99,7 +99,7 @@ class StemJoiner:
     """TF-IDF preprocessor for character n-grams: text → stemmed tokens joined by spaces."""
 
     def __call__(self, text: str) -> str:
-        return " ".join(_normalizer()(text))
+        return " ".join(get_normalizer()(text))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, StemJoiner)
@@ -109,7 +109,8 @@ class StemJoiner:
 
 
 @lru_cache(maxsize=1)
-def _normalizer() -> Any:
+def get_normalizer() -> Any:
+    """The process-wide :class:`pipeline.textnorm.Normalizer` (its stem cache is shared)."""
     from pipeline.textnorm import Normalizer
 
     return Normalizer()
@@ -227,7 +228,7 @@ class NormalizerChangedWarning(UserWarning):
 
 def normalizer_fingerprint() -> str:
     """Short hash of the current normaliser's tokens for :data:`NORMALIZER_PROBE`."""
-    tokens = _normalizer()(NORMALIZER_PROBE)
+    tokens = get_normalizer()(NORMALIZER_PROBE)
     return hashlib.sha256(json.dumps(tokens).encode()).hexdigest()[:16]
 
 

@@ -101,6 +101,23 @@ def test_train_then_evaluate(app: typer.Typer, tmp_path: Path) -> None:
     assert report["n_weak_test"] == 1
 
 
+def test_cross_validated_thresholds(tmp_path: Path) -> None:
+    """Default threshold mode: 5-fold out-of-fold scores over real train + dev, test unread."""
+    from models.train import TrainConfig, load_items, train
+
+    data = tmp_path / "data"
+    _write_data(data)
+    res = train(data_dir=data, out=None, cfg=TrainConfig(min_df=1), card=None)
+    assert res.path is None
+    assert set(res.thresholds) == set(TOPICS)
+    assert all(0.0 <= v <= 1.0 for v in res.thresholds.values())
+    # The easy tiny data is separable out of fold.
+    assert all(f1 == 1.0 for f1 in res.dev_f1.values()), res.dev_f1
+    # Test items never enter training: their count is excluded from train + dev.
+    n_test = sum(it.split in ("test", "weak_test") for it in load_items(data))
+    assert res.counts["train_dev_items"] == len(load_items(data)) - n_test
+
+
 def test_bad_threshold_mode_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
     res = CliRunner().invoke(
         app, ["train", "--out", str(tmp_path / "m.skops"), "--no-card", "--thresholds", "test"]
