@@ -49,27 +49,16 @@ NORMALIZER_PROBE = (
     "pegawai bermalas-malasan, transformasi digital pelayanan publik."
 )
 
-#: Types skops may rebuild besides its built-in safe list. Listed explicitly (never
-#: ``trusted=True``): anything else in a model file makes loading fail.
+#: Types skops may rebuild beyond its built-in safe list (which already covers Pipeline,
+#: FeatureUnion, TfidfVectorizer, LogisticRegression, OneVsRestClassifier, numpy arrays, …).
+#: Listed explicitly, never ``trusted=True``: any other type in a model file makes loading fail.
 TRUSTED_TYPES: tuple[str, ...] = (
     "pipeline.classify.StemTokenizer",
     "pipeline.classify.StemJoiner",
-    "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
-    "sklearn.multiclass.OneVsRestClassifier",
+    # Fitted by OneVsRestClassifier for a topic without positives (tiny training sets).
     "sklearn.multiclass._ConstantPredictor",
-    "sklearn.preprocessing._label.LabelBinarizer",
-    "sklearn.utils._bunch.Bunch",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "builtins.int",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.dtype",
 )
 
 

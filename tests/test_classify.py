@@ -203,3 +203,37 @@ def test_shipped_model_loads_and_separates_obvious_cases() -> None:
     assert "pungli" in preds[0].labels, preds[0].scores
     assert preds[1].labels == [], preds[1].scores
     assert preds[0].evidence["pungli"], "no evidence terms for a clear pungli article"
+
+
+class ForeignTokenizer:
+    """A type that is not on the trusted list: a model file carrying it must not load."""
+
+    def __call__(self, text: str) -> list[str]:
+        return text.lower().split()
+
+
+def _fit_tiny(cfg: TrainConfig) -> object:
+    docs, y = tiny_corpus()
+    pipe = build_pipeline(cfg)
+    pipe.fit([f"{d['title']}\n\n{d['text']}" for d in docs], y)
+    return pipe
+
+
+def test_untrusted_type_in_model_file_is_refused(tmp_path: Path) -> None:
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    pipe = _fit_tiny(TrainConfig(min_df=1))
+    pipe.set_params(features__word__tokenizer=ForeignTokenizer())
+    path = save_model(pipe, dict.fromkeys(TOPICS, 0.5), tmp_path / "foreign.skops", "x")
+    with pytest.raises(UntrustedTypesFoundException, match="ForeignTokenizer"):
+        load_model(path)
+
+
+def test_char_ngram_model_round_trip(tmp_path: Path) -> None:
+    pipe = _fit_tiny(TrainConfig(min_df=1, char_ngrams=True))
+    path = save_model(pipe, dict.fromkeys(TOPICS, 0.5), tmp_path / "char.skops", "char-1")
+    loaded = load_model(path)
+    in_memory = TopicModel(pipe, dict.fromkeys(TOPICS, 0.5), "char-1")
+    np.testing.assert_array_equal(loaded.predict_proba(NEW_DOCS), in_memory.predict_proba(NEW_DOCS))
+    # Character n-gram features can be evidence too (names without the "char__" prefix).
+    assert loaded.predict(NEW_DOCS[:1])[0].evidence["kerja_sama"]
