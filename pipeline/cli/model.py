@@ -64,8 +64,13 @@ def train(
         ),
     ] = "cv",
     card: Annotated[
-        bool, typer.Option("--card/--no-card", help="Update models/MODEL_CARD.md.")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--card/--no-card",
+            help="Update models/MODEL_CARD.md (default: only when installing, i.e. without --out).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Train a new topic-model version from the labelled data and write it with its model card.
 
@@ -89,7 +94,7 @@ def train(
             out=output or DEFAULT_MODEL_PATH,
             cfg=cfg,
             progress=callback,  # type: ignore[arg-type]
-            card=trainer.CARD_PATH if card else None,
+            card=trainer.CARD_PATH if (card if card is not None else output is None) else None,
         )
     clear_cache()
     table = Table(title=f"model {result.version} → {result.path}")
