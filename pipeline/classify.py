@@ -14,8 +14,10 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,26 +41,24 @@ DEFAULT_MODEL_PATH = (
 )
 EVIDENCE_TOP_K = 5
 
-#: Types skops may rebuild besides its built-in safe list. Listed explicitly (never
-#: ``trusted=True``): anything else in a model file makes loading fail.
+#: Normalised at training and at load time: if the tokens differ, the text normaliser changed
+#: since training (new stemming fixes, phrases, place names) and the model should be retrained.
+NORMALIZER_PROBE = (
+    "Pemkab Kutai dan Ombudsman menyepakati kerja sama dan nota kesepahaman pencegahan pungutan "
+    "liar; kesepakatan dibantah. Layanan e-KTP berbasis online di Tarakan, Kediri dan Pulpis, "
+    "pegawai bermalas-malasan, transformasi digital pelayanan publik."
+)
+
+#: Types skops may rebuild beyond its built-in safe list (which already covers Pipeline,
+#: FeatureUnion, TfidfVectorizer, LogisticRegression, OneVsRestClassifier, numpy arrays, …).
+#: Listed explicitly, never ``trusted=True``: any other type in a model file makes loading fail.
 TRUSTED_TYPES: tuple[str, ...] = (
     "pipeline.classify.StemTokenizer",
-    "sklearn.calibration.CalibratedClassifierCV",
+    "pipeline.classify.StemJoiner",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
-    "sklearn.multiclass.OneVsRestClassifier",
+    # Fitted by OneVsRestClassifier for a topic without positives (tiny training sets).
     "sklearn.multiclass._ConstantPredictor",
-    "sklearn.preprocessing._label.LabelBinarizer",
-    "sklearn.utils._bunch.Bunch",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "builtins.int",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.dtype",
 )
 
 
@@ -75,7 +75,7 @@ class StemTokenizer:
     """
 
     def __call__(self, text: str) -> list[str]:
-        return _normalizer()(text)
+        return get_normalizer()(text)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, StemTokenizer)
@@ -84,8 +84,22 @@ class StemTokenizer:
         return hash(StemTokenizer)
 
 
+class StemJoiner:
+    """TF-IDF preprocessor for character n-grams: text → stemmed tokens joined by spaces."""
+
+    def __call__(self, text: str) -> str:
+        return " ".join(get_normalizer()(text))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StemJoiner)
+
+    def __hash__(self) -> int:
+        return hash(StemJoiner)
+
+
 @lru_cache(maxsize=1)
-def _normalizer() -> Any:
+def get_normalizer() -> Any:
+    """The process-wide :class:`pipeline.textnorm.Normalizer` (its stem cache is shared)."""
     from pipeline.textnorm import Normalizer
 
     return Normalizer()
@@ -148,25 +162,31 @@ class TopicModel:
         if not docs:
             return []
         texts = [doc_text(d) for d in docs]
-        features = self.pipeline[:-1].transform(texts)
-        proba = self.pipeline[-1].predict_proba(features)
-        features = features.tocsr()
+        features = self.pipeline[:-1].transform(texts).tocsr()
+        proba = np.clip(self.pipeline[-1].predict_proba(features), 0.0, 1.0)
+        thr = np.array([self.thresholds[t] for t in TOPICS])
         out = []
         for i in range(len(texts)):
-            row = features[i]
-            idx, vals = row.indices, row.data
-            scores = {t: float(np.clip(proba[i, j], 0.0, 1.0)) for j, t in enumerate(TOPICS)}
+            # Walk the CSR row directly: slicing a sparse row per article is slow.
+            lo, hi = features.indptr[i], features.indptr[i + 1]
+            idx, vals = features.indices[lo:hi], features.data[lo:hi]
+            contrib = vals * self._coef[:, idx]  # (topics, terms in this article)
             evidence: dict[str, list[tuple[str, float]]] = {}
             for j, topic in enumerate(TOPICS):
-                contrib = vals * self._coef[j, idx]
-                order = np.argsort(-contrib)[:top_k]
+                row = contrib[j]
+                k = min(top_k, row.size)
+                top = np.argpartition(-row, k - 1)[:k] if k else np.array([], dtype=int)
+                top = top[np.argsort(-row[top])]
                 evidence[topic] = [
-                    (self._names[idx[k]], round(float(contrib[k]), 4))
-                    for k in order
-                    if contrib[k] > 0
+                    (str(self._names[idx[m]]), round(float(row[m]), 4)) for m in top if row[m] > 0
                 ]
-            labels = [t for t in TOPICS if scores[t] >= self.thresholds[t]]
-            out.append(Prediction(scores=scores, labels=labels, evidence=evidence))
+            out.append(
+                Prediction(
+                    scores={t: float(proba[i, j]) for j, t in enumerate(TOPICS)},
+                    labels=[t for j, t in enumerate(TOPICS) if proba[i, j] >= thr[j]],
+                    evidence=evidence,
+                )
+            )
         return out
 
 
@@ -189,6 +209,16 @@ def linear_weights(pipe: Pipeline) -> tuple[np.ndarray, np.ndarray]:
             coef[j] = np.ravel(est.coef_)
         # _ConstantPredictor (a topic without positives): zero weights, no evidence.
     return coef, names
+
+
+class NormalizerChangedWarning(UserWarning):
+    """The text normaliser tokenises differently from when the model was trained."""
+
+
+def normalizer_fingerprint() -> str:
+    """Short hash of the current normaliser's tokens for :data:`NORMALIZER_PROBE`."""
+    tokens = get_normalizer()(NORMALIZER_PROBE)
+    return hashlib.sha256(json.dumps(tokens).encode()).hexdigest()[:16]
 
 
 def library_versions() -> dict[str, Any]:
@@ -218,6 +248,7 @@ def save_model(
         "version": version,
         "topics": list(TOPICS),
         "thresholds": {t: float(thresholds[t]) for t in TOPICS},
+        "normalizer_fingerprint": normalizer_fingerprint(),
         **(dict(extra) if extra else {}),
     }
     tmp = path.with_suffix(path.suffix + ".tmp")
@@ -250,10 +281,11 @@ def check_versions(header: Mapping[str, Any], path: str | Path = "<model>") -> N
         ModelVersionError: With both version sets and how to fix it.
     """
     here = library_versions()
-    mismatched = [k for k in here if header.get(k) != here[k]]
+    names = {"sklearn": "scikit-learn", "skops": "skops", "format": "model format"}
+    mismatched = [names[k] for k in here if header.get(k) != here[k]]
     if mismatched:
-        theirs = ", ".join(f"{k} {header.get(k)}" for k in here)
-        ours = ", ".join(f"{k} {here[k]}" for k in here)
+        theirs = ", ".join(f"{names[k]} {header.get(k)}" for k in here)
+        ours = ", ".join(f"{names[k]} {here[k]}" for k in here)
         raise ModelVersionError(
             f"Model file {path} was written with {theirs}, but this environment has {ours} "
             f"(mismatch: {', '.join(mismatched)}). Unpickling across versions is unsafe; "
@@ -285,6 +317,15 @@ def load_model(path: str | Path | None = None) -> TopicModel:
         header = read_header(resolved)
         check_versions(header, resolved)
         pipe = sio.load(resolved, trusted=list(TRUSTED_TYPES))
+        if header.get("normalizer_fingerprint") not in (None, normalizer_fingerprint()):
+            # A warning, not an error: predictions still work, but tokens the model learned
+            # may no longer be produced (e.g. after new stemming fixes).
+            warnings.warn(
+                f"Model {header['version']} was trained with a different text normaliser "
+                "(pipeline.textnorm changed since); retrain with `pantau train`.",
+                NormalizerChangedWarning,
+                stacklevel=2,
+            )
         model = TopicModel(
             pipeline=pipe,
             thresholds={t: float(header["thresholds"][t]) for t in TOPICS},

@@ -1,0 +1,170 @@
+"""`pantau train` / `pantau evaluate` on a tiny labelled data folder built in the test."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from models.evaluate import SEED_GOLD, keyword_predict, load_seeds
+from pipeline.classify import TOPICS, load_model
+from pipeline.cli import model as model_cli
+from tests.test_classify import DG, KS, NEG, PG
+
+PLACES = [
+    "Katingan",
+    "Kapuas",
+    "Barito",
+    "Tabalong",
+    "Banjar",
+    "Sampit",
+    "Kotabaru",
+    "Tapin",
+    "Murung",
+    "Lamandau",
+]
+
+
+def _write_data(folder: Path) -> None:
+    """Ten items per topic and ten negatives, spread over train/dev/test/weak_test."""
+    labels, texts = [], []
+    n = 0
+    for templates, topic in ((KS, "kerja_sama"), (PG, "pungli"), (DG, "digitalisasi"), (NEG, None)):
+        for i, place in enumerate(PLACES):
+            n += 1
+            split = ("train", "train", "train", "train", "train", "train", "dev", "dev", "test")[
+                i % 9
+            ]
+            if i == 9:
+                split = "test" if topic else "weak_test"
+            text = templates[i % 2].format(p=place)
+            labels.append(
+                {
+                    "id": f"t{n}",
+                    "source": "test",
+                    "origin": "indosum",
+                    "labels": [topic] if topic else [],
+                    "uncertain": i == 5,
+                    "note": "",
+                    "split": split,
+                }
+            )
+            texts.append({"id": f"t{n}", "title": text[:30], "text": text})
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "labels.jsonl").open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in labels)
+    with gzip.open(folder / "texts.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in texts)
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+    model_cli.register(app)
+    return app
+
+
+def test_train_then_evaluate(app: typer.Typer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _write_data(data)
+    out = tmp_path / "model.skops"
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        ["train", "--data", str(data), "--out", str(out), "--no-card", "--thresholds", "dev"],
+    )
+    assert res.exit_code == 0, res.output
+    assert out.is_file()
+    model = load_model(out)
+    assert set(model.thresholds) == set(TOPICS)
+    assert model.header["data_sha256"] and model.header["trained_at"]
+
+    res = runner.invoke(
+        app,
+        ["evaluate", "--model", str(out), "--data", str(data), "--no-variants", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout[res.stdout.index("{") :])
+    names = [s["name"] for s in report["test_all"]]
+    assert names[0] == "keyword rules (baseline)" and names[1].startswith("shipped model")
+    for s in report["test_all"] + report["test_certain"]:
+        assert 0.0 <= s["macro_f1"] <= 1.0
+        assert set(s["topics"]) == set(TOPICS)
+    # Test split: 2 positives per topic (items 8 and 9) and 1 negative (item 8 of NEG).
+    shipped = report["test_all"][1]
+    assert shipped["n"] == 7
+    assert all(shipped["topics"][t]["tp"] + shipped["topics"][t]["fn"] == 2 for t in TOPICS)
+    assert report["n_weak_test"] == 1
+
+
+def test_cross_validated_thresholds(tmp_path: Path) -> None:
+    """Default threshold mode: 5-fold out-of-fold scores over real train + dev, test unread."""
+    from models.train import TrainConfig, load_items, train
+
+    data = tmp_path / "data"
+    _write_data(data)
+    res = train(data_dir=data, out=None, cfg=TrainConfig(min_df=1), card=None)
+    assert res.path is None
+    assert set(res.thresholds) == set(TOPICS)
+    assert all(0.0 <= v <= 1.0 for v in res.thresholds.values())
+    # The easy tiny data is (nearly) separable out of fold, whatever the normaliser version.
+    assert all(f1 >= 0.8 for f1 in res.dev_f1.values()), res.dev_f1
+    # Test items never enter training: their count is excluded from train + dev.
+    n_test = sum(it.split in ("test", "weak_test") for it in load_items(data))
+    assert res.counts["train_dev_items"] == len(load_items(data)) - n_test
+
+
+def test_bad_threshold_mode_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        app, ["train", "--out", str(tmp_path / "m.skops"), "--no-card", "--thresholds", "test"]
+    )
+    assert res.exit_code == 2
+    assert not (tmp_path / "m.skops").exists()
+
+
+def test_keyword_baseline_needs_two_hits() -> None:
+    docs = [
+        {"title": "MoU", "text": "Pemkab dan Ombudsman teken nota kesepahaman."},
+        {"title": "", "text": "Pejabat itu menerima suap."},
+    ]
+    pred = keyword_predict(docs)
+    assert pred[0].tolist() == [1, 0, 0]
+    assert pred[1].tolist() == [0, 0, 0]
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[tuple[str, dict[str, str], tuple[int, ...]]]:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip(f"seed articles not found at {SHARED / 'seeds'}")
+    return load_seeds(SHARED)
+
+
+@pytest.mark.shared
+def test_seed_gold_matches_all_five_seeds(seeds: list) -> None:
+    assert len(seeds) == len(SEED_GOLD) == 5
+    assert len({gold for _, _, gold in seeds}) == 4  # two digitalisasi-only seeds
+
+
+@pytest.mark.shared
+def test_shipped_model_on_clear_seed_cases(seeds: list) -> None:
+    """Regression guard on the two least ambiguous seeds (regional news, the target domain)."""
+    model = load_model()
+    by_gold = {gold: doc for _, doc, gold in seeds}
+    mou = model.predict([by_gold[(1, 0, 0)]])[0]  # 21 SKPD sign PKS with Ombudsman
+    assert "kerja_sama" in mou.labels, mou.scores
+    assert any(
+        term in ("mou", "pks", "kerja_sama", "tandatangan")
+        for term, _ in mou.evidence["kerja_sama"]
+    )
+    none = model.predict([by_gold[(0, 0, 0)]])[0]  # service attitude, no topic
+    # digitalisasi is left out: its threshold (< 0.01, chosen on out-of-fold F1 of 0.14) is
+    # noise-level, see MODEL_CARD.md.
+    assert "kerja_sama" not in none.labels and "pungli" not in none.labels, none.scores
+    assert none.scores["kerja_sama"] < 0.5 and none.scores["pungli"] < 0.5
