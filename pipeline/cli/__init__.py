@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import core, db, extract, textnorm
+from pipeline.cli import core, db, extract, model, textnorm
 
 app = typer.Typer(
     name="pantau",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, extract, db, textnorm):
+for module in (core, extract, model, db, textnorm):
     module.register(app)
 
 
