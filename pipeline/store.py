@@ -1041,6 +1041,39 @@ def iter_pages(path: str | Path, batch_size: int = 200) -> Iterator[list[dict[st
     yield from _iter_keyset(path, sql, batch_size, _page_out)
 
 
+def source_health(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Latest run state per source (``v_latest_run_health``), for ``pantau sources``.
+
+    Args:
+        path: Database file; a missing file gives an empty dict.
+
+    Returns:
+        By source id: ``status``, ``started_at``, ``new_articles``, ``errors``, ``message``,
+        ``articles`` (stored), ``last_new_article_at``, ``days_since_new_article``, ``overdue``.
+    """
+    if not Path(path).exists():
+        return {}
+    with reader(path, wait_seconds=_wait_default(None), load_fts=False) as con:
+        rows = con.execute(
+            "SELECT h.source_id, h.status, h.started_at, h.new_articles, h.errors, h.message, "
+            "(SELECT count(*) FROM articles a WHERE a.source = h.source_id) AS articles, "
+            "h.last_new_article_at, h.days_since_new_article, h.overdue "
+            "FROM v_latest_run_health h"
+        ).fetchall()
+    keys = (
+        "status",
+        "started_at",
+        "new_articles",
+        "errors",
+        "message",
+        "articles",
+        "last_new_article_at",
+        "days_since_new_article",
+        "overdue",
+    )
+    return {r[0]: dict(zip(keys, r[1:], strict=True)) for r in rows}
+
+
 def stats(path: str | Path) -> dict[str, Any]:
     """Headline counts for ``pantau stats``.
 

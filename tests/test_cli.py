@@ -115,6 +115,9 @@ def test_stats_and_sources_read_the_demo_db(demo_db: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     rows = {r["id"]: r for r in map(json.loads, proc.stdout.splitlines())}
     assert rows["mmckalteng"]["articles"] == 13 and rows["infopublik"]["articles"] == 13
+    assert rows["mmckalteng"]["last_status"] == "ok" and rows["mmckalteng"]["last_run"]
+    assert rows["mmckalteng"]["days_since_new_article"] == 0
+    assert rows["kalimantanpost"]["articles"] == 0 and rows["kalimantanpost"]["last_status"] is None
 
 
 def test_classify_jsonl_contract() -> None:

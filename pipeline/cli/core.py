@@ -256,34 +256,51 @@ def sources(
 
     registry = load_sources()
     path = _db(db)
-    counts = dict(store.stats(path)["by_source"]) if path.exists() else {}
+    health = store.source_health(path)
     if as_json:
         for s in registry.values():
-            print(
-                json.dumps(
-                    {
-                        "id": s.id,
-                        "name": s.name,
-                        "base_url": s.base_url,
-                        "province": s.province,
-                        "enabled": s.enabled,
-                        "articles": counts.get(s.id, 0),
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            h = health.get(s.id, {})
+            row = {
+                "id": s.id,
+                "name": s.name,
+                "base_url": s.base_url,
+                "province": s.province,
+                "region": s.region,
+                "enabled": s.enabled,
+                "expected_days": s.expected_days,
+                "articles": h.get("articles", 0),
+                "last_status": h.get("status"),
+                "last_run": str(h["started_at"]) if h.get("started_at") else None,
+                "days_since_new_article": h.get("days_since_new_article"),
+                "overdue": h.get("overdue"),
+            }
+            print(json.dumps(row, ensure_ascii=False))
         return
     table = Table(title=f"Sources ({path})")
-    for col in ("id", "name", "province", "base URL", "enabled", "articles"):
+    for col in (
+        "id",
+        "name",
+        "province",
+        "enabled",
+        "articles",
+        "last run",
+        "status",
+        "days since new",
+    ):
         table.add_column(col)
     for s in registry.values():
+        h = health.get(s.id, {})
+        status = h.get("status") or "-"
+        style = "green" if status == "ok" else ("bold red" if status in ("failed", "empty") else "")
         table.add_row(
             s.id,
             s.name,
             s.province,
-            s.base_url,
             "yes" if s.enabled else "no",
-            str(counts.get(s.id, 0)),
+            str(h.get("articles", 0)),
+            f"{h['started_at']:%Y-%m-%d %H:%M}" if h.get("started_at") else "never",
+            f"[{style}]{status}[/]" if style else status,
+            "-" if h.get("days_since_new_article") is None else str(h["days_since_new_article"]),
         )
     out.print(table)
 
