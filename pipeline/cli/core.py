@@ -294,7 +294,7 @@ def sources(
         style = "green" if status == "ok" else ("bold red" if status in ("failed", "empty") else "")
         table.add_row(
             s.id,
-            s.name,
+            s.name.split(" — ")[0],
             s.province,
             "yes" if s.enabled else "no",
             str(h.get("articles", 0)),
