@@ -279,9 +279,9 @@ def sources(
     table = Table(title=f"Sources ({path})")
     for col in (
         "id",
-        "name",
+        "outlet",
         "province",
-        "enabled",
+        "on",
         "articles",
         "last run",
         "status",
