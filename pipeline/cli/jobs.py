@@ -293,9 +293,12 @@ def run_sources(
     jobs = [
         CrawlJob(
             source=s,
-            known_urls={
-                _rebase(u, home[s.id], s.base_url) for u in states[s.id].get("known_urls", ())
+            known_urls={_rebase(u, home[s.id], s.base_url) for u in states[s.id]["known_urls"]},
+            known_lastmod={
+                _rebase(u, home[s.id], s.base_url): m
+                for u, m in states[s.id]["known_lastmod"].items()
             },
+            caught_up=states[s.id]["caught_up"],
         )
         for s in sources
     ]
