@@ -16,6 +16,20 @@ from pipeline.demo.server import load_demo_articles
 COMMANDS = ["demo", "run", "crawl", "sources", "extract", "classify", "reprocess", "stats"]
 
 
+def _all_commands() -> list[str]:
+    """Every registered command path, e.g. ``search`` or ``db migrate``."""
+    import typer.main
+
+    from pipeline.cli import app
+
+    group = typer.main.get_command(app)
+    paths = []
+    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(cmd, "commands", None)
+        paths += [f"{name} {sub}" for sub in subs] if subs else [name]
+    return sorted(paths)
+
+
 def test_top_level_help_lists_commands() -> None:
     proc = pantau("--help")
     assert proc.returncode == 0, proc.stderr
@@ -23,9 +37,13 @@ def test_top_level_help_lists_commands() -> None:
         assert cmd in proc.stdout
 
 
-@pytest.mark.parametrize("cmd", COMMANDS)
+def test_the_issue_commands_are_all_registered() -> None:
+    assert set(COMMANDS) <= set(_all_commands())
+
+
+@pytest.mark.parametrize("cmd", _all_commands())
 def test_every_command_has_help_with_example(cmd: str) -> None:
-    proc = pantau(cmd, "--help")
+    proc = pantau(*cmd.split(), "--help")
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"Example: .*pantau " + cmd, proc.stdout), proc.stdout
 
@@ -177,3 +195,20 @@ def test_reprocess_rebuilds_articles_from_raw_pages(demo_db: Path, tmp_path: Pat
     proc = pantau("reprocess", "--db", str(db))
     assert "new_articles" not in proc.stdout or "new_articles=0" in proc.stdout
     assert "changed_articles" not in proc.stdout or "changed_articles=0" in proc.stdout
+
+
+def test_relabel_stored_articles_records_the_model_version(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE article_topics SET model_version = 'old-model', probability = -1")
+        before = con.execute("SELECT count(*) FROM article_topics").fetchone()[0]
+    proc = pantau("classify", "--db", str(db), "--relabel")
+    assert proc.returncode == 0, proc.stderr
+    assert "re-labelled 26 articles" in proc.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT count(*), count(DISTINCT model_version), min(probability), "
+            "bool_or(model_version = 'old-model') FROM article_topics"
+        ).fetchone()
+    assert rows[0] == before and rows[1] == 1 and rows[2] >= 0 and rows[3] is False
