@@ -7,7 +7,7 @@ same inputs gives byte-identical outputs (fixed seed, sorted ids).
 
 Example:
     python -m models.build_data --labels /work/labelwork/L*/labels.jsonl \
-        --synthetic /work/labelwork/S1/synthetic.jsonl \
+        --synthetic /work/labelwork/S1/synthetic.jsonl /work/labelwork/S2/synthetic.jsonl \
         --corpus ../shared/data/corpora/indosum_dev/indosum_dev_unique.jsonl
 """
 
@@ -53,7 +53,9 @@ def _split_stratified(ids_by_key: dict[str, list[str]], rng: random.Random) -> d
     return split
 
 
-def build(label_files: list[Path], synthetic_file: Path, corpus_file: Path, out_dir: Path) -> None:
+def build(
+    label_files: list[Path], synthetic_files: list[Path], corpus_file: Path, out_dir: Path
+) -> None:
     """Write labels.jsonl (one record per item) and texts.jsonl.gz (id, title, text)."""
     corpus = {}
     with corpus_file.open(encoding="utf-8") as fh:
@@ -67,10 +69,11 @@ def build(label_files: list[Path], synthetic_file: Path, corpus_file: Path, out_
                 rec = json.loads(line)
                 read[rec["id"]] = rec
     synthetic = []
-    with synthetic_file.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                synthetic.append(json.loads(line))
+    for synthetic_file in synthetic_files:
+        with synthetic_file.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    synthetic.append(json.loads(line))
 
     rng = random.Random(SEED)
     by_key: dict[str, list[str]] = {}
@@ -150,7 +153,7 @@ def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", nargs="+", type=Path, required=True)
-    parser.add_argument("--synthetic", type=Path, required=True)
+    parser.add_argument("--synthetic", nargs="+", type=Path, required=True)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=DATA_DIR)
     args = parser.parse_args()

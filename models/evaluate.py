@@ -178,6 +178,7 @@ class Report:
 
 
 VARIANTS: dict[str, TrainConfig] = {
+    "retrained: thresholds over real + synthetic items (cv-all)": TrainConfig(thresholds="cv-all"),
     "retrained: thresholds from dev split only": TrainConfig(thresholds="dev"),
     "retrained: no synthetic": TrainConfig(synthetic=False),
     "retrained: no uncertain training items": TrainConfig(uncertain=False),

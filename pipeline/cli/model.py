@@ -60,7 +60,8 @@ def train(
         str,
         typer.Option(
             "--thresholds",
-            help="'cv': out-of-fold scores over train+dev; 'dev': the dev split only.",
+            help="'cv': out-of-fold scores over real train+dev; 'cv-all': the same over real "
+            "and synthetic items; 'dev': the dev split only.",
         ),
     ] = "cv",
     card: Annotated[
@@ -83,8 +84,8 @@ def train(
     from models import train as trainer
     from pipeline.classify import DEFAULT_MODEL_PATH, clear_cache
 
-    if thresholds not in ("cv", "dev"):
-        err.print("[red]--thresholds must be 'cv' or 'dev'[/]")
+    if thresholds not in ("cv-all", "cv", "dev"):
+        err.print("[red]--thresholds must be 'cv-all', 'cv' or 'dev'[/]")
         raise typer.Exit(2)
     cfg = trainer.TrainConfig(synthetic=synthetic, uncertain=uncertain, thresholds=thresholds)
     bar, callback = _progress_display()
