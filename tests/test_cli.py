@@ -212,3 +212,20 @@ def test_relabel_stored_articles_records_the_model_version(demo_db: Path, tmp_pa
             "bool_or(model_version = 'old-model') FROM article_topics"
         ).fetchone()
     assert rows[0] == before and rows[1] == 1 and rows[2] >= 0 and rows[3] is False
+
+
+def test_dead_source_is_loud_and_exit_code_1(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    db = tmp_path / "dead.duckdb"
+    proc = pantau(
+        "crawl", "-s", "mmckalteng", "--base-url", f"http://127.0.0.1:{port}", "--db", str(db)
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert re.search(r"^mmckalteng: failed .*robots\.txt", proc.stdout, re.MULTILINE), proc.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        status, message = con.execute("SELECT status, message FROM crawl_runs").fetchone()
+    assert status == "failed" and "unreachable" in message

@@ -205,6 +205,9 @@ def _judge(
     not_finished = crawl.finish_reason != "finished"
     robots_blocked = any("disallow" in d or "unreachable" in d for d in crawl.robots.values())
     rep.status = "failed" if not_finished or robots_blocked else "empty"
+    if rep.status == "failed":
+        # The site could not be crawled at all: "no new article" would only add noise.
+        problems = [p for p in problems if "no new article" not in p] or problems
     rep.message = "; ".join(p.split(": ", 1)[-1] for p in problems)
 
 
