@@ -25,7 +25,7 @@ from crawler.sources import Source, load_sources
 from pipeline import store
 from pipeline.classify import load_model
 from pipeline.cli.codes import EXIT_OK, EXIT_SOURCE_PROBLEM
-from pipeline.extract import EXTRACTOR_VERSION, extract
+from pipeline.extract import EXTRACTOR_VERSION, Extracted, extract
 
 logger = logging.getLogger("pantau")
 
@@ -117,7 +117,13 @@ def build_batch(
                 lastmod=item.get("lastmod"),
             )
         )
-        result = extract(item["body"], url=item["url"])
+        try:
+            result = extract(item["body"], url=item["url"])
+        except Exception as exc:  # a bug or a pathological page: record it, keep the batch
+            logger.exception("extraction crashed on %s", item["url"])
+            result = Extracted(
+                url=item["url"], error=f"extractor crashed: {type(exc).__name__}: {exc}"
+            )
         if result.error or not result.is_article:
             rep.not_articles += 1
             reason = result.error or "not an article (listing, gallery or too little text)"
@@ -157,7 +163,17 @@ def build_batch(
                 },
             )
         )
-    batch.topics = classify_articles(batch.articles)
+    try:
+        batch.topics = classify_articles(batch.articles)
+    except Exception as exc:
+        # Store the articles anyway; `pantau classify --db PATH --relabel` labels them later.
+        logger.exception("classification failed for a batch of %d articles", len(batch.articles))
+        batch.errors += [
+            store.ErrorRecord(
+                run_id, a.source, a.url, "classify", f"{type(exc).__name__}: {exc}", now
+            )
+            for a in batch.articles
+        ]
     return batch
 
 
@@ -268,13 +284,23 @@ def run_sources(
     buffer: list[dict[str, Any]] = []
     started = time.monotonic()
 
+    locked: list[store.DatabaseLockedError] = []
+
     def flush() -> None:
-        if not buffer:
+        if not buffer or locked:
+            # After a lock timeout nothing more is written this run; what is not stored is
+            # fetched again next run (the database is the frontier), so nothing is lost.
+            buffer.clear()
             return
         items = list(buffer)
         buffer.clear()
         batch = build_batch(items, run_id, report)
-        result_by_source = _write_per_source(db, batch, wait_seconds)
+        try:
+            result_by_source = _write_per_source(db, batch, wait_seconds)
+        except store.DatabaseLockedError as exc:
+            logger.error("cannot store a batch of %d pages: %s", len(items), exc)
+            locked.append(exc)
+            return
         for sid, (new, changed) in result_by_source.items():
             report[sid].new_articles += new
             report[sid].changed_articles += changed
@@ -307,6 +333,8 @@ def run_sources(
     ]
     crawls = run_crawl(jobs, on_item, settings=settings)
     flush()
+    if locked:
+        raise locked[0]
     elapsed = time.monotonic() - started
     for s in sources:
         rep = report[s.id]
