@@ -836,8 +836,8 @@ _TOPIC_SELECT = """
 """
 
 
-def _write_topics(con: duckdb.DuckDBPyConnection, topics: list[TopicRecord]) -> None:
-    _stage(con, "s_topics", _topic_rows(topics))
+def _upsert_staged_topics(con: duckdb.DuckDBPyConnection) -> None:
+    """Insert or update ``article_topics`` from the staged ``s_topics`` table."""
     con.execute(
         f"""
         INSERT INTO article_topics {_TOPIC_SELECT}
@@ -847,6 +847,11 @@ def _write_topics(con: duckdb.DuckDBPyConnection, topics: list[TopicRecord]) -> 
             classified_at = excluded.classified_at
         """
     )
+
+
+def _write_topics(con: duckdb.DuckDBPyConnection, topics: list[TopicRecord]) -> None:
+    _stage(con, "s_topics", _topic_rows(topics))
+    _upsert_staged_topics(con)
 
 
 def _write_errors(con: duckdb.DuckDBPyConnection, errors: list[ErrorRecord]) -> None:
@@ -944,15 +949,7 @@ def replace_topics(
                 "(SELECT DISTINCT article_id FROM s_topics) "
                 "AND (article_id, topic) NOT IN (SELECT article_id, topic FROM s_topics)"
             )
-            con.execute(
-                f"""
-                INSERT INTO article_topics {_TOPIC_SELECT}
-                ON CONFLICT (article_id, topic) DO UPDATE SET
-                    probability = excluded.probability, label = excluded.label,
-                    evidence = excluded.evidence, model_version = excluded.model_version,
-                    classified_at = excluded.classified_at
-                """
-            )
+            _upsert_staged_topics(con)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

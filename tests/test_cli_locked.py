@@ -32,6 +32,10 @@ def _hold(db: Path, mode: str, seconds: float) -> subprocess.Popen:
     return proc
 
 
+def _crawl_args(base_url: str, db: Path) -> list[str]:
+    return ["crawl", "-s", "mmckalteng", "--base-url", base_url, "--db", str(db)]
+
+
 def _count(db: Path) -> int:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -40,16 +44,8 @@ def _count(db: Path) -> int:
 def test_writer_waits_for_a_reader_then_stores_everything(tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     with serve_demo_sites(synthetic_articles("mmckalteng", 30), families=["mmckalteng"]) as run:
-        args = [
-            "crawl",
-            "-s",
-            "mmckalteng",
-            "--base-url",
-            run.base_urls["mmckalteng"],
-            "--db",
-            str(db),
-        ]
-        first = pantau(*args[:-2], "--db", str(db))
+        args = _crawl_args(run.base_urls["mmckalteng"], db)
+        first = pantau(*args)
         assert first.returncode == 0, first.stderr
         assert _count(db) == 30
         run.sites["mmckalteng"].articles[:0] = synthetic_articles(
@@ -68,15 +64,7 @@ def test_writer_waits_for_a_reader_then_stores_everything(tmp_path: Path) -> Non
 def test_writer_gives_up_with_exit_code_3_and_a_clear_message(tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     with serve_demo_sites(synthetic_articles("mmckalteng", 5), families=["mmckalteng"]) as run:
-        args = [
-            "crawl",
-            "-s",
-            "mmckalteng",
-            "--base-url",
-            run.base_urls["mmckalteng"],
-            "--db",
-            str(db),
-        ]
+        args = _crawl_args(run.base_urls["mmckalteng"], db)
         assert pantau(*args).returncode == 0
         holder = _hold(db, "rw", 30)  # someone left a read-write session open
         try:
