@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -206,17 +206,21 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.set_value("pantau/discovery", "; ".join(self.discovery_log))
         url = self.source.url(step["path"])
         self.seen_urls.add(canonical_url(url))
-        return [
-            scrapy.Request(
-                url,
-                callback=callback,
-                cb_kwargs={"step": index, "page": 1},
-                errback=self.on_error,
-                dont_filter=True,
-                meta={"pantau_role": "discovery"},
-                priority=10,
-            )
-        ]
+        return [self.discovery_request(url, callback, index, 1)]
+
+    def discovery_request(
+        self, url: str, callback: Callable[..., Any], step: int, page: int
+    ) -> scrapy.Request:
+        """A listing/feed/sitemap request; discovery runs before articles (priority)."""
+        return scrapy.Request(
+            url,
+            callback=callback,
+            cb_kwargs={"step": step, "page": page},
+            errback=self.on_error,
+            dont_filter=True,
+            meta={"pantau_role": "discovery"},
+            priority=10,
+        )
 
     async def start(self) -> AsyncIterator[Any]:
         """The most preferred entry point; the others follow from :meth:`_on_idle`."""
@@ -340,15 +344,7 @@ class NewsSpider(scrapy.Spider):
         next_url = self.next_listing_url(response, step, page, links)
         if next_url and canonical_url(next_url) not in self.seen_urls:
             self.seen_urls.add(canonical_url(next_url))
-            yield scrapy.Request(
-                next_url,
-                callback=self.parse_listing,
-                cb_kwargs={"step": step, "page": page + 1},
-                errback=self.on_error,
-                dont_filter=True,
-                meta={"pantau_role": "discovery"},
-                priority=10,
-            )
+            yield self.discovery_request(next_url, self.parse_listing, step, page + 1)
 
     def stop_paging(self, articles: list[str], new: list[scrapy.Request]) -> bool:
         """A whole page of articles the caller already stored means the crawl has caught up.
@@ -431,15 +427,7 @@ class NewsSpider(scrapy.Spider):
                 if canonical_url(loc) in self.seen_urls:
                     continue
                 self.seen_urls.add(canonical_url(loc))
-                yield scrapy.Request(
-                    loc,
-                    callback=self.parse_sitemap,
-                    cb_kwargs={"step": step, "page": page + 1},
-                    errback=self.on_error,
-                    dont_filter=True,
-                    meta={"pantau_role": "discovery"},
-                    priority=10,
-                )
+                yield self.discovery_request(loc, self.parse_sitemap, step, page + 1)
             return
         lastmods: dict[str, str] = {}
         articles = []
