@@ -181,6 +181,7 @@ VARIANTS: dict[str, TrainConfig] = {
     "retrained: thresholds over real + synthetic items (cv-all)": TrainConfig(thresholds="cv-all"),
     "retrained: thresholds from dev split only": TrainConfig(thresholds="dev"),
     "retrained: no synthetic": TrainConfig(synthetic=False),
+    "retrained: region words kept as features": TrainConfig(drop_region_words=False),
     "retrained: no uncertain training items": TrainConfig(uncertain=False),
     "retrained: no weak negatives": TrainConfig(weak_negatives=False),
 }
