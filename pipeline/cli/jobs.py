@@ -34,7 +34,7 @@ logger = logging.getLogger("pantau")
 LOCAL_REPLICA_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
-    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "DOWNLOAD_DELAY_JITTER": 0,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
     "LOG_LEVEL": "WARNING",
 }
