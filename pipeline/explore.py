@@ -218,10 +218,11 @@ def probabilities(path: str | Path) -> dict[str, dict[str, list[float]]]:
 
 
 def thresholds(path: str | Path) -> dict[str, float | None]:
-    """The decision threshold per topic as implied by the stored labels.
+    """The decision threshold per topic of the latest model version in the database.
 
-    The midpoint between the highest probability left unlabelled and the lowest labelled
-    one (``None`` when labels and probabilities disagree, e.g. after a manual override).
+    Stored with each decision since schema version 4; for older rows without one, the
+    threshold implied by the labels (the midpoint between the highest probability left
+    unlabelled and the lowest labelled one; ``None`` when they disagree).
 
     Args:
         path: Database file.
@@ -231,14 +232,17 @@ def thresholds(path: str | Path) -> dict[str, float | None]:
     """
     rows = _rows(
         path,
-        "SELECT topic, max(probability) FILTER (WHERE NOT label) AS hi_no, "
+        "SELECT topic, arg_max(threshold, classified_at) FILTER (WHERE threshold IS NOT NULL) "
+        "AS stored, max(probability) FILTER (WHERE NOT label) AS hi_no, "
         "min(probability) FILTER (WHERE label) AS lo_yes FROM article_topics GROUP BY 1 "
         "ORDER BY 1",
     )
     out: dict[str, float | None] = {}
     for r in rows:
         hi, lo = r["hi_no"], r["lo_yes"]
-        if hi is None or lo is None:
+        if r["stored"] is not None:
+            out[r["topic"]] = float(r["stored"])
+        elif hi is None or lo is None:
             out[r["topic"]] = lo if hi is None else hi
         else:
             out[r["topic"]] = (hi + lo) / 2 if hi <= lo else None

@@ -183,8 +183,26 @@ ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS robots JSON;
 ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS discovery JSON;
 """
 
+# 4: the threshold each decision was made at, so `label` can be read next to `probability`
+# (thresholds differ per topic and per model version).
+_M4_TOPIC_THRESHOLD = """
+ALTER TABLE article_topics ADD COLUMN IF NOT EXISTS threshold DOUBLE;
+
+CREATE OR REPLACE VIEW v_article_topics AS
+SELECT a.id AS article_id, a.source, s.name AS source_name, s.province, s.region,
+       a.title, a.published,
+       strftime(coalesce(a.published, CAST(a.first_seen AS DATE)), '%Y-%m') AS month,
+       a.url, a.canonical_url,
+       t.topic, t.probability, t.label, t.evidence, t.model_version, t.classified_at,
+       t.threshold
+FROM articles a
+JOIN article_topics t ON t.article_id = a.id
+LEFT JOIN sources s ON s.id = a.source;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "tables", _M1_TABLES),
     (2, "views_and_meta", _M2_VIEWS),
     (3, "crawl_state", _M3_CRAWL_STATE),
+    (4, "topic_threshold", _M4_TOPIC_THRESHOLD),
 ]

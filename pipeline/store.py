@@ -361,6 +361,7 @@ class TopicRecord:
     label: bool
     evidence: list[tuple[str, float]]
     model_version: str
+    threshold: float | None = None
 
 
 @dataclass
@@ -819,6 +820,7 @@ def _topic_rows(topics: list[TopicRecord]) -> list[dict[str, Any]]:
             "evidence": json.dumps([[str(term), float(w)] for term, w in t.evidence]),
             "model_version": t.model_version,
             "classified_at": now,
+            "threshold": None if t.threshold is None else float(t.threshold),
             "key": f"{article_id(t.canonical_url)}\n{t.topic}",
         }
         for t in topics
@@ -827,11 +829,12 @@ def _topic_rows(topics: list[TopicRecord]) -> list[dict[str, Any]]:
 
 
 _TOPIC_SELECT = """
+    (article_id, topic, probability, label, evidence, model_version, classified_at, threshold)
     SELECT article_id, topic, CAST(probability AS DOUBLE), CAST(label AS BOOLEAN),
            CAST(list_transform(from_json(evidence, '["JSON"]'),
                                x -> {'term': x->>0, 'weight': CAST(x->>1 AS DOUBLE)})
                 AS STRUCT(term VARCHAR, weight DOUBLE)[]),
-           model_version, CAST(classified_at AS TIMESTAMP)
+           model_version, CAST(classified_at AS TIMESTAMP), CAST(threshold AS DOUBLE)
     FROM s_topics
 """
 
@@ -844,7 +847,7 @@ def _upsert_staged_topics(con: duckdb.DuckDBPyConnection) -> None:
         ON CONFLICT (article_id, topic) DO UPDATE SET
             probability = excluded.probability, label = excluded.label,
             evidence = excluded.evidence, model_version = excluded.model_version,
-            classified_at = excluded.classified_at
+            classified_at = excluded.classified_at, threshold = excluded.threshold
         """
     )
 

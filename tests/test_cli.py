@@ -77,6 +77,16 @@ def test_demo_stores_articles_with_topics(
             "SELECT count(*), count(DISTINCT model_version) FROM article_topics"
         ).fetchone()
         assert rows == (3 * total, 1)
+        # Each decision carries its threshold: label is exactly probability >= threshold.
+        from pipeline.classify import load_model
+
+        thresholds = dict(
+            con.execute("SELECT DISTINCT topic, threshold FROM article_topics").fetchall()
+        )
+        assert thresholds == pytest.approx(load_model().thresholds)
+        assert con.execute(
+            "SELECT count(*) FROM article_topics WHERE label <> (probability >= threshold)"
+        ).fetchone() == (0,)
         rows = con.execute(
             "SELECT a.url, list(t.topic ORDER BY t.topic) FILTER (WHERE t.label) FROM articles a "
             "JOIN article_topics t ON t.article_id = a.id GROUP BY a.url"

@@ -194,6 +194,7 @@ def classify_articles(articles: Sequence[store.ArticleRecord]) -> list[store.Top
                     label=topic in pred.labels,
                     evidence=[(t, float(w)) for t, w in pred.evidence.get(topic, [])],
                     model_version=model.version,
+                    threshold=float(model.thresholds[topic]),
                 )
             )
     return topics
