@@ -44,7 +44,7 @@ def main() -> None:
     server.start()
     base_url = queue.get(timeout=60)
     source = load_sources()["mmckalteng"].with_base_url(base_url)
-    source = dataclasses.replace(source, max_listing_pages=10_000)
+    source = dataclasses.replace(source, max_listing_pages=10_000, max_articles_per_run=10**6)
     count = {"pages": 0, "bytes": 0, "errors": 0}
 
     def on_item(item: dict[str, Any]) -> None:

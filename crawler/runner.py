@@ -70,7 +70,9 @@ class CrawlResult:
         duration_s: Wall-clock seconds.
         finish_reason: Scrapy's close reason (``finished`` when it ran to the end), or
             ``failed: ...`` when the spider could not start.
-        complete: Finished with no transient error: pass it as the next run's ``caught_up``.
+        complete: Finished with no transient error and under the article cap: pass it as the
+            next run's ``caught_up``.
+        capped: The source's ``max_articles_per_run`` stopped this run's article requests.
         stats: All Scrapy stats, JSON-friendly.
     """
 
@@ -88,6 +90,7 @@ class CrawlResult:
     duration_s: float = 0.0
     finish_reason: str = ""
     complete: bool = False
+    capped: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -204,7 +207,9 @@ def _connect(crawler: Any, result: CrawlResult, on_item: Callable[[dict[str, Any
         }
         result.discovery = list(getattr(spider, "discovery_log", []))
         transient = {k for k in result.errors_by_kind if k not in PERMANENT_ERROR_KINDS}
-        result.complete = reason == "finished" and not transient
+        result.capped = bool(getattr(spider, "capped", False))
+        # A capped run left articles for the next one: it must not count as caught up.
+        result.complete = reason == "finished" and not transient and not result.capped
         result.stats = {
             k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()
         }

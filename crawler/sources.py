@@ -7,6 +7,7 @@ after its id.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,8 @@ class Source:
         download_delay: Seconds between requests (may only be raised above the default).
         max_concurrency: Concurrent requests to the host (may only be lowered below 2).
         max_listing_pages: Upper bound of listing pages per run (back-fill safety).
+        max_articles_per_run: Upper bound of article requests per run: a first run against a
+            big sitemap back-fills over several nights instead of one endless crawl.
         expected_days: Cadence: silence longer than this many days is reported loudly.
         spider: Spider name to use (defaults to the generic ``news`` spider).
     """
@@ -60,6 +63,7 @@ class Source:
     download_delay: float = 1.0
     max_concurrency: int = 2
     max_listing_pages: int = 50
+    max_articles_per_run: int = 500
     expected_days: int = 7
     spider: str = "news"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -160,7 +164,7 @@ def _parse(entry: dict[str, Any], index: int, default_delay: float) -> Source:
         raise SourceConfigError(
             f"{where}: max_concurrency must be an integer 1..{MAX_CONCURRENCY} (overrides may only slow down)"
         )
-    for key in ("max_listing_pages", "expected_days"):
+    for key in ("max_listing_pages", "max_articles_per_run", "expected_days"):
         if key in entry and (not isinstance(entry[key], int) or entry[key] < 1):
             raise SourceConfigError(f"{where}: {key} must be a positive integer")
     if "enabled" in entry and not isinstance(entry["enabled"], bool):
@@ -191,6 +195,7 @@ def _parse(entry: dict[str, Any], index: int, default_delay: float) -> Source:
         download_delay=delay,
         max_concurrency=concurrency,
         max_listing_pages=int(entry.get("max_listing_pages", 50)),
+        max_articles_per_run=int(entry.get("max_articles_per_run", 500)),
         expected_days=int(entry.get("expected_days", 7)),
         spider=str(entry.get("spider", "news")),
         extra=extra,
@@ -201,7 +206,8 @@ def load_sources(path: str | Path | None = None, default_delay: float = 1.0) -> 
     """Load and validate the source registry.
 
     Args:
-        path: A ``sources.toml``; defaults to the one shipped in this package.
+        path: A ``sources.toml``; defaults to ``$PANTAU_SOURCES`` when set (an operator's own
+            registry), else the one shipped in this package.
         default_delay: The global download delay, the floor for per-source overrides.
 
     Returns:
@@ -210,6 +216,8 @@ def load_sources(path: str | Path | None = None, default_delay: float = 1.0) -> 
     Raises:
         SourceConfigError: With the source and field at fault.
     """
+    if path is None and os.environ.get("PANTAU_SOURCES"):
+        path = os.environ["PANTAU_SOURCES"]
     if path is None:
         text = resources.files("crawler").joinpath("sources.toml").read_text("utf-8")
         origin = "crawler/sources.toml"

@@ -152,6 +152,8 @@ class NewsSpider(scrapy.Spider):
         self.caught_up = _truthy(caught_up)
         self.seen_urls: set[str] = set()  # discovery pages requested this run
         self.seen_articles: set[str] = set()  # article keys requested this run
+        self.article_budget = src.max_articles_per_run
+        self.capped = False
         self.emitted: set[str] = set()  # canonical URLs of page items yielded this run
         self._article_re = re.compile(src.article_pattern)
         self._listing_re = re.compile(src.listing_pattern)
@@ -293,6 +295,17 @@ class NewsSpider(scrapy.Spider):
             key = self.article_key(url)
             if key in self.seen_articles:
                 continue
+            if self.article_budget <= 0:
+                # Per-run cap reached: the run is marked incomplete, so the next one walks
+                # discovery again and picks up where this one stopped.
+                if not self.capped:
+                    self.capped = True
+                    self.logger.warning(
+                        "%s: max_articles_per_run %d reached; the rest waits for the next run",
+                        self.source.id,
+                        self.source.max_articles_per_run,
+                    )
+                return
             lastmod = (lastmods or {}).get(url)
             refetch = False
             if self.is_known(url):
@@ -301,6 +314,7 @@ class NewsSpider(scrapy.Spider):
                     continue
                 refetch = True
             self.seen_articles.add(key)
+            self.article_budget -= 1
             self.step_new[step] = self.step_new.get(step, 0) + 1
             self.crawler.stats.inc_value("pantau/article_requests")
             if refetch:

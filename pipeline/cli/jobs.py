@@ -217,6 +217,11 @@ def _judge(
     # New or changed articles stored in this run count, whatever the crawl's item count.
     crawl_view = replace(crawl, items=crawl.items or rep.new_articles + rep.changed_articles)
     problems = assess(crawl_view, source, last_new, state.get("usual_error_rate"))
+    if crawl.capped:
+        rep.message = (
+            f"max_articles_per_run ({source.max_articles_per_run}) reached; "
+            "the rest follows in the next run"
+        )
     if not problems:
         return
     not_finished = crawl.finish_reason != "finished"
