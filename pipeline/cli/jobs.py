@@ -74,10 +74,21 @@ class SourceReport:
         }
 
 
-def _error_kind(reason: str) -> str:
-    """Short bucket of an error reason for the health histogram (e.g. 'HTTP 404', 'TimeoutError')."""
-    head = reason.split(":", 1)[0].strip()
-    return " ".join(head.split()[:2]) if head.startswith("HTTP") else head
+# Extracted fields that have their own ``articles`` column; the rest goes to ``extra``.
+_ARTICLE_COLUMNS = frozenset(
+    {
+        "title",
+        "date",
+        "author",
+        "text",
+        "language",
+        "location",
+        "credit",
+        "url",
+        "error",
+        "is_article",
+    }
+)
 
 
 def build_batch(
@@ -90,7 +101,8 @@ def build_batch(
         rep = report[item["source"]]
         if item.get("kind") == "error":
             rep.errors += 1
-            rep.errors_by_kind[item.get("error_kind") or _error_kind(item["reason"])] += 1
+            # Same bucket as crawler.runner's health record (every crawler error has a kind).
+            rep.errors_by_kind[str(item.get("error_kind", "other"))] += 1
             batch.errors.append(
                 store.ErrorRecord(
                     run_id,
@@ -132,18 +144,6 @@ def build_batch(
             )
             continue
         data = result.to_dict()
-        known = {
-            "title",
-            "date",
-            "author",
-            "text",
-            "language",
-            "location",
-            "credit",
-            "url",
-            "error",
-            "is_article",
-        }
         batch.articles.append(
             store.ArticleRecord(
                 source=item["source"],
@@ -159,7 +159,9 @@ def build_batch(
                 extractor_version=EXTRACTOR_VERSION,
                 fetched_at=item["fetched_at"],
                 extra={
-                    k: v for k, v in data.items() if k not in known and v not in (None, "", [], {})
+                    k: v
+                    for k, v in data.items()
+                    if k not in _ARTICLE_COLUMNS and v not in (None, "", [], {})
                 },
             )
         )
@@ -302,14 +304,10 @@ def run_sources(
         buffer.clear()
         batch = build_batch(items, run_id, report)
         try:
-            result_by_source = _write_per_source(db, batch, wait_seconds)
+            _store(db, batch, report, wait_seconds)
         except store.DatabaseLockedError as exc:
             logger.error("cannot store a batch of %d pages: %s", len(items), exc)
             locked.append(exc)
-            return
-        for sid, (new, changed) in result_by_source.items():
-            report[sid].new_articles += new
-            report[sid].changed_articles += changed
 
     mirrors = {s.id: s.base_url for s in sources if s.base_url != home[s.id]}
 
@@ -371,6 +369,15 @@ def run_sources(
     return [report[s.id] for s in sources]
 
 
+def _store(
+    db: str | Path, batch: store.Batch, report: dict[str, SourceReport], wait_seconds: float
+) -> None:
+    """Write a batch and add its new/changed article counts to each source's report."""
+    for sid, (new, changed) in _write_per_source(db, batch, wait_seconds).items():
+        report[sid].new_articles += new
+        report[sid].changed_articles += changed
+
+
 def _write_per_source(
     db: str | Path, batch: store.Batch, wait_seconds: float
 ) -> dict[str, tuple[int, int]]:
@@ -406,16 +413,18 @@ def reprocess(
         Counts: pages, new_articles, changed_articles, not_articles.
     """
     run_id = "reprocess-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    totals = Counter[str]()
+    report: dict[str, SourceReport] = {}
     for pages in store.iter_pages(db, batch_size=batch_size):
-        sources = {p["source"] for p in pages}
-        report = {sid: SourceReport(sid) for sid in sources}
+        for page in pages:
+            report.setdefault(page["source"], SourceReport(page["source"]))
         batch = build_batch([{**p, "kind": "page"} for p in pages], run_id, report)
         batch.pages = []  # the raw pages are already stored
-        for new, changed in _write_per_source(db, batch, wait_seconds).values():
-            totals["new_articles"] += new
-            totals["changed_articles"] += changed
-        totals["pages"] += len(pages)
-        totals["not_articles"] += sum(r.not_articles for r in report.values())
+        _store(db, batch, report, wait_seconds)
     store.rebuild_search_index(db, wait_seconds=wait_seconds)
-    return dict(totals)
+    reps = report.values()
+    return {
+        "pages": sum(r.pages for r in reps),
+        "new_articles": sum(r.new_articles for r in reps),
+        "changed_articles": sum(r.changed_articles for r in reps),
+        "not_articles": sum(r.not_articles for r in reps),
+    }
