@@ -12,7 +12,9 @@
    feature counts the same whichever wording a writer chose.
 3. **Drop stop words** (a baked list, see ``data/stopwords_id.txt``), pure numbers (unless
    ``keep_numbers``) and one-character tokens.
-4. **Stem** with Sastrawi, each distinct token once per process (bounded LRU cache), with:
+4. **Stem** with Sastrawi, each distinct token once per process (bounded LRU cache; frequent
+   news words are looked up in a precomputed lexicon, ``data/stem_lexicon_id.tsv.gz``, used
+   only while it was made under the current rules — it saves time, never changes a stem), with:
 
    * a patched root dictionary (Sastrawi's own ``ArrayDictionary`` mechanism): roots added
      (``tandatangan``, ``kerjasama`` …) and harmful ones removed (``pakat``, so ``disepakati`` →
@@ -39,6 +41,12 @@ The public API is :func:`normalize`, :func:`stem` and the picklable callable :cl
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import importlib.metadata
+import inspect
+import json
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -59,7 +67,9 @@ __all__ = [
     "normalize",
     "stem",
     "stem_cache_info",
+    "stem_rules_fingerprint",
     "tokenize",
+    "use_stem_lexicon",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -73,6 +83,12 @@ SPACED_HYPHEN_RE = re.compile(r"\b([^\W_]+) - ([^\W_]+)\b")
 HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u2019": "'", "`": "'"})
 CLITICS = frozenset({"nya", "ku", "mu", "lah", "kah", "pun"})
 STEM_CACHE_SIZE = 1 << 18  # ~260k distinct tokens; IndoSum (1M tokens) has 46k
+# Precomputed stems of frequent words (see data/README.md); checked against the rules.
+STEM_LEXICON_PATH = DATA_DIR / "stem_lexicon_id.tsv.gz"
+_LEXICON: dict[str, str] | None = None
+_LEXICON_ENABLED = True
+
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------------------------
@@ -447,6 +463,81 @@ def _stem_uncached(token: str) -> str:
     return _engine().stem(token)
 
 
+def stem_rules_fingerprint() -> str:
+    """Hash of everything that decides a token's stem (rules, word lists, Sastrawi version).
+
+    A stem lexicon records it; a lexicon made under other rules is not used.
+    """
+    try:
+        engine_source = inspect.getsource(StemEngine)
+    except (OSError, TypeError):  # no source files (frozen app): never trust a lexicon
+        return "no-source"
+    parts = {
+        "sastrawi": importlib.metadata.version("PySastrawi"),
+        "engine": engine_source,
+        "additions": sorted(ROOT_ADDITIONS),
+        "removals": sorted(ROOT_REMOVALS),
+        "overrides": sorted(STEM_OVERRIDES.items()),
+        "canonical": sorted(CANONICAL.items()),
+        "fragile": sorted(_FRAGILE_REMOVALS),
+        "clitics": sorted(CLITICS),
+        "gazetteer": sorted(gazetteer()),
+    }
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def read_stem_lexicon(path: Path = STEM_LEXICON_PATH) -> tuple[str, dict[str, str]]:
+    """Read a stem lexicon file: ``(rules fingerprint, {token: stem})``.
+
+    Format: gzip text; a first line ``# stem-rules <fingerprint>``, then ``token<TAB>stem``
+    lines, or a bare ``token`` line when the stem is the token itself.
+    """
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        header = fh.readline().split()
+        if header[:2] != ["#", "stem-rules"] or len(header) != 3:
+            raise ValueError(f"{path}: not a stem lexicon (bad header)")
+        table: dict[str, str] = {}
+        for line in fh:
+            token, _, root = line.rstrip("\n").partition("\t")
+            table[token] = root or token
+    return header[2], table
+
+
+def _lexicon() -> dict[str, str]:
+    """The shipped stem lexicon, loaded once; empty when disabled, missing or stale."""
+    global _LEXICON
+    if _LEXICON is None:
+        _LEXICON = {}
+        if _LEXICON_ENABLED and STEM_LEXICON_PATH.is_file():
+            try:
+                fingerprint, table = read_stem_lexicon(STEM_LEXICON_PATH)
+            except (OSError, ValueError, EOFError) as exc:  # damaged: stem without it
+                log.warning("stem lexicon %s unreadable (%s); ignored", STEM_LEXICON_PATH, exc)
+                return _LEXICON
+            if fingerprint == stem_rules_fingerprint():
+                _LEXICON = table
+            else:
+                # Stale after a rule change: correct but slower. Regenerate the file.
+                log.warning(
+                    "stem lexicon %s was made under other stemming rules; ignored "
+                    "(regenerate: python pipeline/data/make_stem_lexicon.py)",
+                    STEM_LEXICON_PATH.name,
+                )
+    return _LEXICON
+
+
+def use_stem_lexicon(enabled: bool) -> None:
+    """Switch the shipped stem lexicon on or off (benchmarks, tests); clears the stem cache.
+
+    The lexicon never changes a stem, only how fast it is found: it holds the output of
+    :func:`_stem_uncached` for frequent news words, checked against the current rules.
+    """
+    global _LEXICON, _LEXICON_ENABLED
+    _LEXICON_ENABLED = enabled
+    _LEXICON = None
+    stem.cache_clear()
+
+
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(token: str) -> str:
     """Stem one normalised (lower-case) token; memoised per process.
@@ -458,7 +549,10 @@ def stem(token: str) -> str:
         The root, e.g. ``"disepakati"`` → ``"sepakat"``; joined phrases, place names and
         compounds are returned unchanged.
     """
-    return _stem_uncached(token)
+    # Frequent words come from the precomputed lexicon: Sastrawi costs ~0.1 ms per new
+    # word, which dominated a cold nightly run.
+    root = _lexicon().get(token)
+    return root if root is not None else _stem_uncached(token)
 
 
 def stem_cache_info() -> str:

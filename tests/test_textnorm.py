@@ -200,7 +200,9 @@ def test_numbers_dropped_unless_requested() -> None:
 # --- memoisation, pickling, determinism ---------------------------------------------------
 
 
-def test_each_distinct_token_is_stemmed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_distinct_token_is_stemmed_once(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
     engine = textnorm._engine()
     calls: list[str] = []
     real = engine.stem
@@ -210,7 +212,8 @@ def test_each_distinct_token_is_stemmed_once(monkeypatch: pytest.MonkeyPatch) ->
         return real(token)
 
     monkeypatch.setattr(engine, "stem", counting)
-    textnorm.stem.cache_clear()
+    textnorm.use_stem_lexicon(False)  # every token must go through the engine here
+    request.addfinalizer(lambda: textnorm.use_stem_lexicon(True))
     text = "Pelayanan publik membaik. Pelayanan perizinan membaik, perizinan cepat, cepat sekali."
     first = normalize(text)
     surface = normalize(text, stemming=False)
@@ -220,6 +223,74 @@ def test_each_distinct_token_is_stemmed_once(monkeypatch: pytest.MonkeyPatch) ->
     assert normalize(text) == first
     assert len(calls) == n  # warm cache: no new stemming at all
     textnorm.stem.cache_clear()
+
+
+# --- stem lexicon (precomputed stems; a speed-up that must never change a stem) -------------
+
+
+def test_shipped_stem_lexicon_matches_the_current_rules() -> None:
+    fingerprint, table = textnorm.read_stem_lexicon()
+    assert fingerprint == textnorm.stem_rules_fingerprint(), (
+        "stemming rules changed: regenerate with `python pipeline/data/make_stem_lexicon.py`"
+    )
+    assert len(table) > 20_000
+    # Every entry whose stem differs from the word, and a sample of the rest, re-stemmed now.
+    changed = [tok for tok, root in table.items() if root != tok]
+    same = sorted(tok for tok, root in table.items() if root == tok)[::20]
+    wrong = {t: (table[t], textnorm._stem_uncached(t)) for t in changed + same}
+    wrong = {t: pair for t, pair in wrong.items() if pair[0] != pair[1]}
+    assert not wrong, f"lexicon disagrees with the stemmer: {list(wrong.items())[:5]}"
+    assert table["disepakati"] == "sepakat" and table["menandatangani"] == "tanda_tangan"
+
+
+def test_lexicon_words_skip_sastrawi_and_give_identical_stems(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    request.addfinalizer(lambda: textnorm.use_stem_lexicon(True))
+    text = (
+        "Pemerintah kabupaten menandatangani perjanjian kerja sama pelayanan perizinan daring; "
+        "pungutan liar dilaporkan warga kepada Ombudsman. Zxqwarbleisasi tidak dikenal."
+    )
+    textnorm.use_stem_lexicon(False)
+    expected = normalize(text)
+    engine = textnorm._engine()
+    calls: list[str] = []
+    real = engine.stem
+    monkeypatch.setattr(engine, "stem", lambda token: calls.append(token) or real(token))
+    textnorm.use_stem_lexicon(True)
+    assert normalize(text) == expected
+    lexicon = textnorm._lexicon()
+    assert calls and all(token not in lexicon for token in calls)
+    assert "zxqwarbleisasi" in calls  # an unknown word still reaches Sastrawi
+    assert "menandatangani" in lexicon and "menandatangani" not in calls
+
+
+def test_stale_or_damaged_lexicon_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import gzip
+
+    stale = tmp_path / "stale.tsv.gz"
+    with gzip.open(stale, "wt", encoding="utf-8") as fh:
+        fh.write("# stem-rules 0000000000000000\ndisepakati\tpakat\n")
+    monkeypatch.setattr(textnorm, "STEM_LEXICON_PATH", stale)
+    textnorm.use_stem_lexicon(True)
+    try:
+        with caplog.at_level("WARNING", logger="pipeline.textnorm"):
+            assert stem("disepakati") == "sepakat"  # the stale entry is ignored
+        assert "other stemming rules" in caplog.text
+        damaged = tmp_path / "damaged.tsv.gz"
+        damaged.write_bytes(gzip.compress(b"not a lexicon\n"))
+        with pytest.raises(ValueError, match="not a stem lexicon"):
+            textnorm.read_stem_lexicon(damaged)
+        monkeypatch.setattr(textnorm, "STEM_LEXICON_PATH", damaged)
+        textnorm.use_stem_lexicon(True)
+        with caplog.at_level("WARNING", logger="pipeline.textnorm"):
+            assert stem("menandatangani") == "tanda_tangan"
+        assert "unreadable" in caplog.text
+    finally:
+        monkeypatch.undo()
+        textnorm.use_stem_lexicon(True)
 
 
 def test_normalizer_pickles_small_without_cache() -> None:
