@@ -8,6 +8,9 @@ same inputs gives byte-identical outputs (fixed seed, sorted ids).
 Example:
     python -m models.build_data --labels /work/labelwork/L*/labels.jsonl \
         --synthetic /work/labelwork/S1/synthetic.jsonl /work/labelwork/S2/synthetic.jsonl \
+            /work/labelwork/S3[abc]/synthetic.jsonl \
+        --regional-dev /work/labelwork/S3d/synthetic.jsonl \
+        --regional-test /work/labelwork/S3e/synthetic.jsonl \
         --corpus ../shared/data/corpora/indosum_dev/indosum_dev_unique.jsonl
 """
 
@@ -54,9 +57,22 @@ def _split_stratified(ids_by_key: dict[str, list[str]], rng: random.Random) -> d
 
 
 def build(
-    label_files: list[Path], synthetic_files: list[Path], corpus_file: Path, out_dir: Path
+    label_files: list[Path],
+    synthetic_files: list[Path],
+    corpus_file: Path,
+    out_dir: Path,
+    held_out: dict[str, list[Path]] | None = None,
 ) -> None:
-    """Write labels.jsonl (one record per item) and texts.jsonl.gz (id, title, text)."""
+    """Write labels.jsonl (one record per item) and texts.jsonl.gz (id, title, text).
+
+    Args:
+        label_files: Annotations of IndoSum articles (split into train/dev/test here).
+        synthetic_files: Authored articles for training (split ``train``).
+        corpus_file: The IndoSum corpus (texts; unread articles become weak negatives).
+        out_dir: Output folder.
+        held_out: Authored sets that keep their own split name and are never trained on,
+            e.g. ``{"regional_dev": [...], "regional_test": [...]}``.
+    """
     corpus = {}
     with corpus_file.open(encoding="utf-8") as fh:
         for line in fh:
@@ -68,12 +84,13 @@ def build(
             for line in fh:
                 rec = json.loads(line)
                 read[rec["id"]] = rec
-    synthetic = []
-    for synthetic_file in synthetic_files:
-        with synthetic_file.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    synthetic.append(json.loads(line))
+    synthetic: list[tuple[dict, str]] = []
+    for split_name, files in [("train", synthetic_files), *(held_out or {}).items()]:
+        for synthetic_file in files:
+            with synthetic_file.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        synthetic.append((json.loads(line), split_name))
 
     rng = random.Random(SEED)
     by_key: dict[str, list[str]] = {}
@@ -117,7 +134,7 @@ def build(
         # IndoSum has no titles; the URL slug is a (truncated) title.
         title = doc.get("title") or doc["slug"].replace("-", " ")
         texts_out.append({"id": doc_id, "title": title, "text": doc["text"]})
-    for rec in sorted(synthetic, key=lambda r: r["id"]):
+    for rec, split_name in sorted(synthetic, key=lambda pair: pair[0]["id"]):
         labels_out.append(
             {
                 "id": rec["id"],
@@ -126,7 +143,7 @@ def build(
                 "labels": [t for t in TOPICS if rec.get(t)],
                 "uncertain": bool(rec.get("uncertain")),
                 "note": rec.get("note", ""),
-                "split": "train",
+                "split": split_name,
             }
         )
         texts_out.append({"id": rec["id"], "title": rec["title"], "text": rec["text"]})
@@ -155,9 +172,12 @@ def main() -> None:
     parser.add_argument("--labels", nargs="+", type=Path, required=True)
     parser.add_argument("--synthetic", nargs="+", type=Path, required=True)
     parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--regional-dev", nargs="*", type=Path, default=[])
+    parser.add_argument("--regional-test", nargs="*", type=Path, default=[])
     parser.add_argument("--out", type=Path, default=DATA_DIR)
     args = parser.parse_args()
-    build(args.labels, args.synthetic, args.corpus, args.out)
+    held_out = {"regional_dev": args.regional_dev, "regional_test": args.regional_test}
+    build(args.labels, args.synthetic, args.corpus, args.out, held_out)
 
 
 if __name__ == "__main__":

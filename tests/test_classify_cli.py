@@ -118,6 +118,63 @@ def test_cross_validated_thresholds(tmp_path: Path) -> None:
     assert res.counts["train_dev_items"] == len(load_items(data)) - n_test
 
 
+def _add_regional(folder: Path) -> None:
+    """Authored regional sets: dev items whose labels contradict their text, and test items."""
+    labels = (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    with gzip.open(folder / "texts.jsonl.gz", "rt", encoding="utf-8") as fh:
+        texts = fh.read().splitlines()
+    for i, place in enumerate(PLACES[:4]):
+        for split, template, topic in (
+            ("regional_dev", KS[i % 2], None),  # an agreement text labelled "none"
+            ("regional_test", KS[i % 2], "kerja_sama"),
+            ("regional_test", NEG[i % 2], None),
+        ):
+            doc_id = f"syn-{split}-{i}-{topic}"
+            rec = {"id": doc_id, "source": "pantau-authored", "origin": "synthetic"}
+            rec |= {"labels": [topic] if topic else [], "uncertain": False, "note": ""}
+            labels.append(json.dumps(rec | {"split": split}))
+            text = template.format(p=place)
+            texts.append(json.dumps({"id": doc_id, "title": text[:30], "text": text}))
+    (folder / "labels.jsonl").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    with gzip.open(folder / "texts.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(texts) + "\n")
+
+
+def test_regional_sets_choose_thresholds_and_are_never_trained_on(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    from models.train import TrainConfig, train
+
+    data = tmp_path / "data"
+    _write_data(data)
+    real_only = train(
+        data_dir=data, out=None, cfg=TrainConfig(min_df=1, thresholds="cv"), card=None
+    )
+    _add_regional(data)
+    pooled = train(data_dir=data, out=None, cfg=TrainConfig(min_df=1), card=None)
+    cv = train(data_dir=data, out=None, cfg=TrainConfig(min_df=1, thresholds="cv"), card=None)
+    # Neither regional set enters training.
+    assert pooled.counts["train_dev_items"] == cv.counts["train_dev_items"]
+    assert cv.counts["train_dev_items"] == real_only.counts["train_dev_items"]
+    # regional_dev takes part in the threshold choice: its contradicting labels cost F1 there.
+    assert cv.dev_f1["kerja_sama"] == real_only.dev_f1["kerja_sama"]
+    assert pooled.dev_f1["kerja_sama"] < cv.dev_f1["kerja_sama"]
+
+    out = tmp_path / "model.skops"
+    res = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(out), "--no-card"])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(
+        app, ["evaluate", "--model", str(out), "--data", str(data), "--no-variants", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout[res.stdout.index("{") :])
+    regional = report["regional_test"][1]
+    assert (
+        regional["n"] == 8
+        and regional["topics"]["kerja_sama"]["tp"] + regional["topics"]["kerja_sama"]["fn"] == 4
+    )
+
+
 def test_bad_threshold_mode_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
     res = CliRunner().invoke(
         app, ["train", "--out", str(tmp_path / "m.skops"), "--no-card", "--thresholds", "test"]

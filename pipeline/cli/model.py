@@ -60,10 +60,11 @@ def train(
         str,
         typer.Option(
             "--thresholds",
-            help="'cv': out-of-fold scores over real train+dev; 'cv-all': the same over real "
-            "and synthetic items; 'dev': the dev split only.",
+            help="'cv+regional': out-of-fold scores over real train+dev pooled with the "
+            "authored regional_dev set; 'cv': real train+dev only; 'cv-all': real and "
+            "synthetic items; 'dev': the dev split only.",
         ),
-    ] = "cv",
+    ] = "cv+regional",
     card: Annotated[
         bool | None,
         typer.Option(
@@ -84,8 +85,9 @@ def train(
     from models import train as trainer
     from pipeline.classify import DEFAULT_MODEL_PATH, clear_cache
 
-    if thresholds not in ("cv-all", "cv", "dev"):
-        err.print("[red]--thresholds must be 'cv-all', 'cv' or 'dev'[/]")
+    if thresholds not in trainer.THRESHOLD_PROCEDURES:
+        choices = ", ".join(f"'{t}'" for t in trainer.THRESHOLD_PROCEDURES)
+        err.print(f"[red]--thresholds must be one of {choices}[/]")
         raise typer.Exit(2)
     cfg = trainer.TrainConfig(synthetic=synthetic, uncertain=uncertain, thresholds=thresholds)
     bar, callback = _progress_display()
@@ -173,6 +175,10 @@ def evaluate(
     n_all, n_cert = report.test_all[0].n, report.test_certain[0].n
     out.print(_scores_table(f"real held-out test, all {n_all} items", report.test_all))
     out.print(_scores_table(f"real held-out test, {n_cert} certain items", report.test_certain))
+    if report.regional_test:
+        n_reg = report.regional_test[0].n
+        title = f"authored regional test set (synthetic), {n_reg} items"
+        out.print(_scores_table(title, report.regional_test))
     weak = Table(title=f"false positives on {report.n_weak} weak negatives (unread)")
     weak.add_column("system")
     topics = list(next(iter(report.weak_fp.values())).keys()) if report.weak_fp else []
