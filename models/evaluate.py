@@ -35,6 +35,7 @@ from models.train import (
     warm_stems,
 )
 from pipeline.classify import TOPICS, TopicModel, doc_text, load_model
+from pipeline.clean import clean_lines
 
 #: ``../shared`` beside the project root; ``PANTAU_SHARED`` overrides (e.g. in a git worktree).
 SHARED_DIR = Path(
@@ -148,10 +149,13 @@ def load_seeds(shared: Path = SHARED_DIR) -> list[tuple[str, dict[str, str], tup
         return []
     out = []
     for path in sorted(seeds_dir.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        low = text.lower()
+        raw = path.read_text(encoding="utf-8")
+        low = raw.lower()
         gold = next((g for key, g in SEED_GOLD.items() if key in low), None)
         if gold is not None:
+            # The seeds are page-text dumps (ads, "Baca Juga", share prompts): remove those
+            # lines with the extractor's own line cleaner, as a crawled page would be.
+            text = "\n\n".join(clean_lines(raw)[0])
             out.append((path.name, {"title": "", "text": text}, gold))
     return out
 
