@@ -23,6 +23,19 @@ def test_list_holds_places_and_government_units_but_no_topic_words() -> None:
     assert not words & set(TOPIC_WORDS)
 
 
+def test_every_government_unit_word_is_listed() -> None:
+    """Also the ones that are generic parts of place names (Kabupaten X, Kota Y, Desa Z)."""
+    data = Path(__file__).resolve().parents[1] / "pipeline" / "data"
+    sys.path.insert(0, str(data))
+    try:
+        from make_region_words import GOVERNMENT
+    finally:
+        sys.path.remove(str(data))
+    words = set(region_words())
+    assert {"kabupaten", "kota", "provinsi", "desa", "daerah"} <= words
+    assert set(GOVERNMENT.split()) <= words
+
+
 def test_shipped_model_has_no_region_feature() -> None:
     model = load_model()
     vectorizer = model.pipeline.named_steps["features"].transformer_list[0][1]

@@ -65,13 +65,19 @@ def build() -> list[str]:
                     for variant in _name_variants(name):
                         names.update(_words(variant))
     words = {w for w in names if len(w) >= 3 and w not in GENERIC and w not in stop}
-    words |= _load_list(ABBREVIATIONS) | set(GOVERNMENT.split())
+    words |= _load_list(ABBREVIATIONS)
     # The classifier sees normalised tokens: list each word in that form too.
     out = set(words)
     for w in words:
         out.update(normalize(w))
-    # A name's stemmed form can be ordinary vocabulary ("Jaksa Agung", "satu data"): keep those.
-    return sorted(out - GENERIC - KEEP)
+    # A name's stemmed form can be ordinary vocabulary ("Jaksa Agung", "satu data"): drop those.
+    out -= GENERIC | KEEP
+    # Government units are listed on purpose, even those that are also generic parts of place
+    # names (kabupaten, kota, desa, daerah): subtracting GENERIC must not remove them.
+    government = set(GOVERNMENT.split())
+    for w in list(government):
+        government.update(normalize(w))
+    return sorted(out | government)
 
 
 def main() -> None:
