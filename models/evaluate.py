@@ -151,12 +151,14 @@ def load_seeds(shared: Path = SHARED_DIR) -> list[tuple[str, dict[str, str], tup
     for path in sorted(seeds_dir.glob("*.txt")):
         raw = path.read_text(encoding="utf-8")
         low = raw.lower()
-        gold = next((g for key, g in SEED_GOLD.items() if key in low), None)
+        key, gold = next(((k, g) for k, g in SEED_GOLD.items() if k in low), ("", None))
         if gold is not None:
-            # The seeds are page-text dumps (ads, "Baca Juga", share prompts): remove those
-            # lines with the extractor's own line cleaner, as a crawled page would be.
-            text = "\n\n".join(clean_lines(raw)[0])
-            out.append((path.name, {"title": "", "text": text}, gold))
+            # The seeds are page-text dumps (ads, "Baca Juga", share prompts, the title
+            # repeated): split off the title line (the guideline's table names it) and clean
+            # the rest with the extractor's own line cleaner, as a crawled page would be.
+            title = next(line.strip() for line in raw.splitlines() if key in line.lower())
+            text = "\n\n".join(clean_lines(raw, title=title)[0])
+            out.append((path.name, {"title": title, "text": text}, gold))
     return out
 
 

@@ -207,6 +207,12 @@ def seeds() -> list[tuple[str, dict[str, str], tuple[int, ...]]]:
 def test_seed_gold_matches_all_five_seeds(seeds: list) -> None:
     assert len(seeds) == len(SEED_GOLD) == 5
     assert len({gold for _, _, gold in seeds}) == 4  # two digitalisasi-only seeds
+    # Scored as a crawled page would be: title apart, page residue removed from the body.
+    for _, doc, _ in seeds:
+        assert any(key in doc["title"].lower() for key in SEED_GOLD), doc["title"]
+        lines = doc["text"].splitlines()
+        assert "Iklan" not in lines and "Sebarkan artikel ini" not in lines
+        assert not any(line.startswith("Baca Juga") for line in lines)
 
 
 @pytest.mark.shared
