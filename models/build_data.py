@@ -11,6 +11,7 @@ Example:
             /work/labelwork/S3[abc]/synthetic.jsonl \
         --regional-dev /work/labelwork/S3d/synthetic.jsonl \
         --regional-test /work/labelwork/S3e/synthetic.jsonl \
+        --second-annotation /work/labelwork/A2[abc]/labels.jsonl \
         --corpus ../shared/data/corpora/indosum_dev/indosum_dev_unique.jsonl
 """
 
@@ -62,6 +63,7 @@ def build(
     corpus_file: Path,
     out_dir: Path,
     held_out: dict[str, list[Path]] | None = None,
+    second_annotation: list[Path] | None = None,
 ) -> None:
     """Write labels.jsonl (one record per item) and texts.jsonl.gz (id, title, text).
 
@@ -72,6 +74,9 @@ def build(
         out_dir: Output folder.
         held_out: Authored sets that keep their own split name and are never trained on,
             e.g. ``{"regional_dev": [...], "regional_test": [...]}``.
+        second_annotation: Independent second labels of already-read articles (same record
+            format as ``label_files``), written to ``second_annotation.jsonl`` for the
+            agreement figure; never used for training.
     """
     corpus = {}
     with corpus_file.open(encoding="utf-8") as fh:
@@ -159,6 +164,23 @@ def build(
     ):
         for rec in texts_out:
             gz.write((json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
+    if second_annotation:
+        second = []
+        for path in second_annotation:
+            with path.open(encoding="utf-8") as fh:
+                second += [json.loads(line) for line in fh if line.strip()]
+        unknown = sorted({r["id"] for r in second} - set(read))
+        if unknown:
+            raise SystemExit(f"second annotation of unread articles: {unknown[:5]}")
+        with (out_dir / "second_annotation.jsonl").open("w", encoding="utf-8") as fh:
+            for rec in sorted(second, key=lambda r: r["id"]):
+                out = {
+                    "id": rec["id"],
+                    "labels": [t for t in TOPICS if rec[t]],
+                    "uncertain": bool(rec.get("uncertain")),
+                    "note": rec.get("reason", ""),
+                }
+                fh.write(json.dumps(out, ensure_ascii=False) + "\n")
     counts = Counter(
         (r["origin"], r["split"], lab) for r in labels_out for lab in (r["labels"] or ["none"])
     )
@@ -174,10 +196,11 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--regional-dev", nargs="*", type=Path, default=[])
     parser.add_argument("--regional-test", nargs="*", type=Path, default=[])
+    parser.add_argument("--second-annotation", nargs="*", type=Path, default=[])
     parser.add_argument("--out", type=Path, default=DATA_DIR)
     args = parser.parse_args()
     held_out = {"regional_dev": args.regional_dev, "regional_test": args.regional_test}
-    build(args.labels, args.synthetic, args.corpus, args.out, held_out)
+    build(args.labels, args.synthetic, args.corpus, args.out, held_out, args.second_annotation)
 
 
 if __name__ == "__main__":

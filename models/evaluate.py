@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -173,6 +174,7 @@ class Report:
     n_weak: int = 0
     seeds: list[dict[str, Any]] = field(default_factory=list)
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    agreement: dict[str, dict[str, float]] = field(default_factory=dict)  # topic → n, kappa, …
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -184,6 +186,7 @@ class Report:
             "n_weak_test": self.n_weak,
             "seeds": self.seeds,
             "thresholds": self.thresholds,
+            "agreement": self.agreement,
             "notes": self.notes,
         }
 
@@ -262,6 +265,21 @@ def evaluate(
             y_reg = np.array([it.y() for it in regional])
             report.regional_test.append(score(name, y_reg, fn([it.doc for it in regional])))
 
+    second = load_second_annotation(data_dir)
+    if second:
+        both = [i for i, it in enumerate(test) if it.id in second]
+        y_b = np.array([[int(t in second[test[i].id]) for t in TOPICS] for i in both])
+        name = "second annotator (independent reading, not a model)"
+        report.test_all.append(score(name, y[both], y_b))
+        cert = [k for k, i in enumerate(both) if not test[i].uncertain]
+        report.test_certain.append(score(name, y[both][cert], y_b[cert]))
+        report.agreement = agreement(y[both], y_b)
+        report.notes.append(
+            f"second annotator: {len(both)} test articles read again by an independent "
+            "annotator who did not see the first labels (LLM-assisted, same guideline); "
+            "scored against the first annotation like a system."
+        )
+
     for fname, doc, gold in load_seeds():
         pred = shipped.predict([doc])[0]
         kw = keyword_predict([doc])[0]
@@ -280,6 +298,34 @@ def evaluate(
     if not report.seeds:
         report.notes.append(f"seed articles not found at {SHARED_DIR / 'seeds'}: skipped")
     return report
+
+
+def load_second_annotation(data_dir: Path = DATA_DIR) -> dict[str, list[str]]:
+    """Second, independent labels of test items (``second_annotation.jsonl``); {} if absent."""
+    path = data_dir / "second_annotation.jsonl"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return {r["id"]: list(r["labels"]) for r in map(json.loads, fh)}
+
+
+def agreement(y_a: np.ndarray, y_b: np.ndarray) -> dict[str, dict[str, float]]:
+    """Per topic: items, positives by each annotator, raw agreement and Cohen's kappa."""
+    from sklearn.metrics import cohen_kappa_score
+
+    out = {}
+    for j, t in enumerate(TOPICS):
+        a, b = y_a[:, j], y_b[:, j]
+        same = bool((a == b).all())
+        out[t] = {
+            "n": len(a),
+            "positives_first": int(a.sum()),
+            "positives_second": int(b.sum()),
+            "agreement": round(float((a == b).mean()), 4),
+            # kappa is undefined when both annotators give one constant label
+            "kappa": 1.0 if same else round(float(cohen_kappa_score(a, b)), 4),
+        }
+    return out
 
 
 def gold_or_pred(gold: Sequence[int], labels: Sequence[str]) -> list[str]:
@@ -347,6 +393,22 @@ def report_markdown(report: Report) -> str:
             for name, fp in report.weak_fp.items()
         ],
         "",
+        *(
+            [
+                "### Agreement of two independent annotations (test split)",
+                "",
+                "| topic | items | positives (first / second) | raw agreement | Cohen's kappa |",
+                "|---|---|---|---|---|",
+                *[
+                    f"| {t} | {a['n']} | {a['positives_first']} / {a['positives_second']} | "
+                    f"{a['agreement']:.3f} | {a['kappa']:.2f} |"
+                    for t, a in report.agreement.items()
+                ],
+                "",
+            ]
+            if report.agreement
+            else []
+        ),
         "### Thresholds",
         "",
         "| system | " + " | ".join(TOPICS) + " |",
@@ -388,8 +450,6 @@ def write_card(report: Report, card: Path = CARD_PATH) -> None:
 
 def main() -> None:
     """Print the report as JSON."""
-    import json
-
     print(json.dumps(evaluate().as_dict(), indent=1, ensure_ascii=False))
 
 

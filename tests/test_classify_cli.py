@@ -118,6 +118,38 @@ def test_cross_validated_thresholds(tmp_path: Path) -> None:
     assert res.counts["train_dev_items"] == len(load_items(data)) - n_test
 
 
+def test_evaluate_reports_agreement_with_a_second_annotation(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    _write_data(data)
+    with (data / "labels.jsonl").open(encoding="utf-8") as fh:
+        test = [r for r in map(json.loads, fh) if r["split"] == "test"]
+    # The second reader agrees everywhere except one pungli article read as "none".
+    flipped = next(r["id"] for r in test if r["labels"] == ["pungli"])
+    with (data / "second_annotation.jsonl").open("w", encoding="utf-8") as fh:
+        for r in test:
+            labels = [] if r["id"] == flipped else r["labels"]
+            fh.write(json.dumps({"id": r["id"], "labels": labels, "uncertain": False}) + "\n")
+    out = tmp_path / "model.skops"
+    res = CliRunner().invoke(
+        app, ["train", "--data", str(data), "--out", str(out), "--no-card", "--thresholds", "dev"]
+    )
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(
+        app, ["evaluate", "--model", str(out), "--data", str(data), "--no-variants", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout[res.stdout.index("{") :])
+    agree = report["agreement"]
+    assert agree["kerja_sama"]["kappa"] == 1.0 and agree["digitalisasi"]["agreement"] == 1.0
+    assert agree["pungli"]["positives_first"] == agree["pungli"]["positives_second"] + 1
+    assert 0.0 < agree["pungli"]["kappa"] < 1.0
+    second = report["test_all"][-1]
+    assert second["name"].startswith("second annotator")
+    assert second["topics"]["pungli"]["fn"] == 1 and second["topics"]["pungli"]["fp"] == 0
+
+
 def _add_regional(folder: Path) -> None:
     """Authored regional sets: dev items whose labels contradict their text, and test items."""
     labels = (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()

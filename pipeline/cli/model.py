@@ -179,6 +179,19 @@ def evaluate(
         n_reg = report.regional_test[0].n
         title = f"authored regional test set (synthetic), {n_reg} items"
         out.print(_scores_table(title, report.regional_test))
+    if report.agreement:
+        agree = Table(title="agreement of two independent annotations (test split)")
+        for col in ("topic", "items", "positives (1st / 2nd)", "agreement", "Cohen's kappa"):
+            agree.add_column(col, justify="left" if col == "topic" else "right")
+        for topic, a in report.agreement.items():
+            agree.add_row(
+                topic,
+                str(a["n"]),
+                f"{a['positives_first']} / {a['positives_second']}",
+                f"{a['agreement']:.3f}",
+                f"{a['kappa']:.2f}",
+            )
+        out.print(agree)
     weak = Table(title=f"false positives on {report.n_weak} weak negatives (unread)")
     weak.add_column("system")
     topics = list(next(iter(report.weak_fp.values())).keys()) if report.weak_fp else []
