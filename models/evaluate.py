@@ -5,10 +5,12 @@ articles read and labelled by the guideline, never used for training or threshol
 second table scores ``regional_test``: authored articles in Kalimantan regional-news style
 (synthetic, written apart from the training and threshold sets), the only stand-in for the
 target domain that the project may store.
-Variants are retrained in the same run (train split → dev thresholds → refit on train + dev):
-with/without synthetic examples, with/without uncertain training items, with/without weak
-negatives. Each is scored on all test items and on the certain test items only. The five seed
-articles are scored when ``../shared/seeds`` is present (gold from the guideline's table).
+Variants are retrained in the same run with ``pantau train``'s procedure, changing one thing
+each: the threshold procedure, with/without synthetic examples, uncertain training items, weak
+negatives or region words. Each is scored on all test items and on the certain test items only.
+When ``second_annotation.jsonl`` exists, the independent second reading is scored against the
+first like a system and Cohen's kappa is reported. The five seed articles are scored when
+``../shared/seeds`` is present (gold from the guideline's table).
 
 Example:
     python -m models.evaluate          # or: pantau evaluate
