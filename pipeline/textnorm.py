@@ -469,7 +469,7 @@ def stem_rules_fingerprint() -> str:
     A stem lexicon records it; a lexicon made under other rules is not used.
     """
     try:
-        engine_source = inspect.getsource(StemEngine)
+        engine_source = inspect.getsource(StemEngine) + inspect.getsource(_PrefixOnlyProvider)
     except (OSError, TypeError):  # no source files (frozen app): never trust a lexicon
         return "no-source"
     parts = {
