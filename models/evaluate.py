@@ -268,8 +268,8 @@ def evaluate(
             report.regional_test.append(score(name, y_reg, fn([it.doc for it in regional])))
 
     second = load_second_annotation(data_dir)
-    if second:
-        both = [i for i, it in enumerate(test) if it.id in second]
+    both = [i for i, it in enumerate(test) if it.id in second]
+    if both:  # a second reading of (some) test articles
         y_b = np.array([[int(t in second[test[i].id]) for t in TOPICS] for i in both])
         name = "second annotator (independent reading, not a model)"
         report.test_all.append(score(name, y[both], y_b))
