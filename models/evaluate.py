@@ -99,6 +99,12 @@ class Scores:
         f = 2 * p * r / (p + r) if p + r else 0.0
         return p, r, f
 
+    def cell(self, topic: str, strong: str = "**{}**") -> str:
+        """``P / R / F1 (tp fp fn)`` for one topic; ``strong`` marks up the F1 (Markdown, Rich)."""
+        p, r, f = self.prf(topic)
+        c = self.counts[topic]
+        return f"{p:.2f} / {r:.2f} / {strong.format(f'{f:.2f}')} ({c['tp']} {c['fp']} {c['fn']})"
+
     @property
     def macro_f1(self) -> float:
         return float(np.mean([self.prf(t)[2] for t in TOPICS]))
@@ -330,6 +336,16 @@ def agreement(y_a: np.ndarray, y_b: np.ndarray) -> dict[str, dict[str, float]]:
     return out
 
 
+def agreement_cells(a: Mapping[str, float]) -> list[str]:
+    """Display cells of one topic's agreement: items, positives (1st / 2nd), raw, kappa."""
+    return [
+        str(a["n"]),
+        f"{a['positives_first']} / {a['positives_second']}",
+        f"{a['agreement']:.3f}",
+        f"{a['kappa']:.2f}",
+    ]
+
+
 def gold_or_pred(gold: Sequence[int], labels: Sequence[str]) -> list[str]:
     """Topics worth showing evidence for: gold positives and predicted ones."""
     return [t for t, g in zip(TOPICS, gold, strict=True) if g or t in labels]
@@ -350,12 +366,8 @@ def _md_scores(scores: Sequence[Scores]) -> list[str]:
     )
     lines = [head, "|---" * (len(TOPICS) + 2) + "|"]
     for s in scores:
-        cells = []
-        for t in TOPICS:
-            p, r, f = s.prf(t)
-            c = s.counts[t]
-            cells.append(f"{p:.2f} / {r:.2f} / **{f:.2f}** ({c['tp']} {c['fp']} {c['fn']})")
-        lines.append(f"| {s.name} | " + " | ".join(cells) + f" | **{s.macro_f1:.3f}** |")
+        cells = " | ".join(s.cell(t) for t in TOPICS)
+        lines.append(f"| {s.name} | {cells} | **{s.macro_f1:.3f}** |")
     return lines
 
 
@@ -402,8 +414,7 @@ def report_markdown(report: Report) -> str:
                 "| topic | items | positives (first / second) | raw agreement | Cohen's kappa |",
                 "|---|---|---|---|---|",
                 *[
-                    f"| {t} | {a['n']} | {a['positives_first']} / {a['positives_second']} | "
-                    f"{a['agreement']:.3f} | {a['kappa']:.2f} |"
+                    f"| {t} | " + " | ".join(agreement_cells(a)) + " |"
                     for t, a in report.agreement.items()
                 ],
                 "",

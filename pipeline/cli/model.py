@@ -118,11 +118,7 @@ def _scores_table(title: str, scores: list) -> Table:
         table.add_column(f"{t}\nP / R / F1 (tp fp fn)", justify="right")
     table.add_column("macro-F1", justify="right")
     for s in scores:
-        cells = []
-        for t in TOPICS:
-            p, r, f = s.prf(t)
-            c = s.counts[t]
-            cells.append(f"{p:.2f} / {r:.2f} / [bold]{f:.2f}[/] ({c['tp']} {c['fp']} {c['fn']})")
+        cells = [s.cell(t, strong="[bold]{}[/]") for t in TOPICS]
         table.add_row(s.name, *cells, f"[bold]{s.macro_f1:.3f}[/]")
     return table
 
@@ -184,13 +180,7 @@ def evaluate(
         for col in ("topic", "items", "positives (1st / 2nd)", "agreement", "Cohen's kappa"):
             agree.add_column(col, justify="left" if col == "topic" else "right")
         for topic, a in report.agreement.items():
-            agree.add_row(
-                topic,
-                str(a["n"]),
-                f"{a['positives_first']} / {a['positives_second']}",
-                f"{a['agreement']:.3f}",
-                f"{a['kappa']:.2f}",
-            )
+            agree.add_row(topic, *ev.agreement_cells(a))
         out.print(agree)
     weak = Table(title=f"false positives on {report.n_weak} weak negatives (unread)")
     weak.add_column("system")
